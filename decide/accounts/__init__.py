@@ -1,0 +1,1 @@
+"""Accounts: people and organisations, residence, roles per space."""

@@ -1,0 +1,138 @@
+"""Global accounts, their verified residence and the roles they hold per space."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from decide.cities.models import City, Space
+from decide.core.db import SpaceScoped, TimestampMixin, UTCDateTime
+from decide.extensions import db
+
+ACCOUNT_KINDS = ("person", "organisation")
+
+ROLE_LABELS = {
+    "administrator": _l("Administrator"),
+    "moderator": _l("Moderator"),
+    "valuator": _l("Valuator"),
+    "official": _l("Public official"),
+    "secretariat": _l("Alliance secretariat"),
+}
+ROLES = tuple(ROLE_LABELS)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("kind IN ('person', 'organisation')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    # Lower-cased on write; null once the account is deleted.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True, nullable=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="person")
+    organisation_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    locale: Mapped[str] = mapped_column(String(8), nullable=False, default="es")
+    home_city_id: Mapped[int | None] = mapped_column(
+        ForeignKey("spaces.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    is_deployment_admin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Changes whenever the password does, so that a used reset link stops working and
+    # other sessions are signed out.
+    session_token: Mapped[str] = mapped_column(String(32), nullable=False)
+
+    home_city: Mapped[City | None] = relationship(foreign_keys=[home_city_id])
+    residence: Mapped[Residence | None] = relationship(
+        back_populates="user", uselist=False, cascade="all, delete-orphan"
+    )
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RoleAssignment.id"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind == "organisation"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def display_name(self) -> str:
+        if self.is_deleted:
+            return str(_l("deleted user"))
+        if self.is_organisation and self.organisation_name:
+            return self.organisation_name
+        return self.username
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Residence(db.Model):
+    """A verified residence: one city per person, which makes the person eligible there."""
+
+    __tablename__ = "residences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, nullable=False
+    )
+    city_id: Mapped[int] = mapped_column(
+        ForeignKey("spaces.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    method: Mapped[str] = mapped_column(
+        String(32), nullable=False, default="cli", comment="How it was verified: cli, census..."
+    )
+
+    user: Mapped[User] = relationship(back_populates="residence")
+    city: Mapped[City] = relationship(foreign_keys=[city_id])
+
+
+class RoleAssignment(SpaceScoped, TimestampMixin, db.Model):
+    """A role held in one space; public officials also carry a position and a level (1-5)."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "space_id", "role"),
+        CheckConstraint(
+            "role IN ('administrator', 'moderator', 'valuator', 'official', 'secretariat')",
+            name="role",
+        ),
+        CheckConstraint("official_level IS NULL OR (official_level BETWEEN 1 AND 5)",
+                        name="official_level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    official_position: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    official_level: Mapped[int | None] = mapped_column(nullable=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    space: Mapped[Space] = relationship()
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self.role])

@@ -1,0 +1,1 @@
+"""The administration shell of each space; later modules add their own admin pages."""

@@ -1,0 +1,1 @@
+"""Spaces: cities, alliances of cities, their members, geozones and settings."""

@@ -1,0 +1,279 @@
+"""Writes for spaces: loading the city and alliance files into the database."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_name
+from sqlalchemy import select
+
+from decide.cities.models import Alliance, AllianceMembership, City, Geozone, Space
+from decide.cities.settings import validate_settings
+from decide.cities.themes import ALLIANCE_KINDS, MEMBER_ROLES, MODULES, THEMES
+from decide.core.i18n import LOCALES
+from decide.extensions import db
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+# First path segments the app itself uses: a city cannot take them as its slug.
+RESERVED_SLUGS = {
+    "alliances", "accounts", "users", "static", "dev", "api", "admin", "locale", "health",
+    "search", "about", "terms", "privacy", "favicon.ico", "robots.txt",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration file is malformed; the message names the file, the key and the problem."""
+
+    def __init__(self, path: Path, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = path, key, problem
+        super().__init__(f"{path}: {key}: {problem}")
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "(file)", f"not valid TOML: {exc}") from exc
+
+
+def _translations(path: Path, key: str, value: Any, required: bool) -> dict[str, str]:
+    if value is None:
+        if required:
+            raise ConfigError(path, key, "is required")
+        return {}
+    if isinstance(value, str):
+        return {"es": value, "en": value, "pt_BR": value}
+    if isinstance(value, dict) and value and all(
+        k in LOCALES and isinstance(v, str) and v for k, v in value.items()
+    ):
+        return dict(value)
+    raise ConfigError(path, key,
+                      f"must be a text or a table of texts keyed by {', '.join(LOCALES)}")
+
+
+def _choice(path: Path, key: str, value: Any, allowed: Any) -> Any:
+    if value not in allowed:
+        raise ConfigError(path, key, f"{value!r} is not one of {', '.join(map(str, allowed))}")
+    return value
+
+
+def _common(path: Path, data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Fields every space has, validated."""
+    locales = data.get("locales", list(LOCALES))
+    if not isinstance(locales, list) or not locales:
+        raise ConfigError(path, "locales", "must be a non-empty list")
+    for loc in locales:
+        _choice(path, "locales", loc, LOCALES)
+    default_locale = _choice(path, "default_locale", data.get("default_locale", "es"), locales)
+    timezone = data.get("timezone", defaults["timezone"])
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise ConfigError(path, "timezone", f"unknown time zone {timezone!r}") from exc
+    currency = data.get("currency", defaults["currency"])
+    if not isinstance(currency, str) or get_currency_name(currency, locale="en") == currency:
+        raise ConfigError(path, "currency", f"unknown ISO 4217 currency {currency!r}")
+    modules = data.get("modules", list(MODULES))
+    if not isinstance(modules, list):
+        raise ConfigError(path, "modules", "must be a list")
+    for module in modules:
+        _choice(path, "modules", module, MODULES)
+    theme = data.get("theme", {})
+    if not isinstance(theme, dict):
+        raise ConfigError(path, "theme", "must be a table")
+    for colour_key in ("primary", "secondary"):
+        colour = theme.get(colour_key)
+        if colour is not None and not (isinstance(colour, str) and COLOUR_RE.match(colour)):
+            raise ConfigError(path, f"theme.{colour_key}",
+                              f"{colour!r} is not a colour like #1a2b3c")
+    logo = theme.get("logo")
+    if logo is not None and (not isinstance(logo, str) or ".." in logo or logo.startswith("/")):
+        raise ConfigError(path, "theme.logo", "must be a path inside static/, like img/madrid.svg")
+    settings = data.get("settings", {})
+    if not isinstance(settings, dict):
+        raise ConfigError(path, "settings", "must be a table")
+    try:
+        settings = validate_settings(settings)
+    except KeyError as exc:
+        raise ConfigError(path, f"settings.{exc.args[0]}", "is not a known setting") from exc
+    except ValueError as exc:
+        key, _, problem = str(exc).partition(": ")
+        raise ConfigError(path, f"settings.{key}", problem) from exc
+    position = data.get("position", 0)
+    if not isinstance(position, int):
+        raise ConfigError(path, "position", "must be a whole number")
+    return {
+        "names": _translations(path, "name", data.get("name"), required=True),
+        "descriptions": _translations(path, "description", data.get("description"), False),
+        "default_locale": default_locale,
+        "locales": locales,
+        "timezone": timezone,
+        "currency": currency,
+        "modules": modules,
+        "theme": {k: v for k, v in theme.items() if k in ("primary", "secondary", "logo")},
+        "settings": settings,
+        "position": position,
+    }
+
+
+def _slug(path: Path, kind: str) -> str:
+    slug = path.stem
+    if not SLUG_RE.match(slug):
+        raise ConfigError(path, "(file name)", "slug must be lowercase letters, digits and hyphens")
+    if kind == "city" and slug in RESERVED_SLUGS:
+        raise ConfigError(path, "(file name)", f"{slug!r} is reserved by the application")
+    return slug
+
+
+def _date(path: Path, key: str, value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ConfigError(path, key, f"{value!r} is not a date like 2018-07-16")
+
+
+def _apply(obj: Space, fields: dict[str, Any]) -> bool:
+    changed = False
+    for key, value in fields.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def _upsert(model: type[Space], slug: str, fields: dict[str, Any], report: LoadReport) -> Space:
+    obj = db.session.scalar(select(model).where(model.slug == slug))
+    if obj is None:
+        obj = model(slug=slug, **fields)
+        db.session.add(obj)
+        report.created += 1
+    elif _apply(obj, fields):
+        report.updated += 1
+    else:
+        report.unchanged += 1
+    return obj
+
+
+def _load_city(path: Path, report: LoadReport) -> City:
+    data = _read(path)
+    slug = _slug(path, "city")
+    fields = _common(path, data, {"timezone": "UTC", "currency": "EUR"})
+    country = data.get("country")
+    if not isinstance(country, str) or len(country) != 2 or not country.isupper():
+        raise ConfigError(path, "country", "must be an ISO 3166 code like ES or BR")
+    try:
+        if country not in Locale("en").territories:
+            raise ConfigError(path, "country", f"unknown country code {country!r}")
+    except UnknownLocaleError as exc:  # pragma: no cover - Babel always has English
+        raise ConfigError(path, "country", str(exc)) from exc
+    fields["country"] = country
+    city = _upsert(City, slug, fields, report)
+    geozones = data.get("geozones", [])
+    if not isinstance(geozones, list):
+        raise ConfigError(path, "geozones", "must be a list of tables with slug and name")
+    existing = {g.slug: g for g in city.geozones}
+    seen = set()
+    for index, zone in enumerate(geozones):
+        key = f"geozones[{index}]"
+        if not isinstance(zone, dict) or not isinstance(zone.get("name"), str):
+            raise ConfigError(path, key, "needs a name")
+        zslug = zone.get("slug", "")
+        if not isinstance(zslug, str) or not SLUG_RE.match(zslug):
+            raise ConfigError(path, f"{key}.slug", "must be lowercase letters, digits and hyphens")
+        if zslug in seen:
+            raise ConfigError(path, f"{key}.slug", f"{zslug!r} appears twice")
+        seen.add(zslug)
+        if zslug in existing:
+            geozone = existing[zslug]
+            geozone.name, geozone.position = zone["name"], index
+        else:
+            city.geozones.append(Geozone(slug=zslug, name=zone["name"], position=index))
+    # Geozones removed from the file stay: content may already point at them.
+    return city
+
+
+def _load_alliance(path: Path, cities: dict[str, City], report: LoadReport) -> Alliance:
+    data = _read(path)
+    slug = _slug(path, "alliance")
+    fields = _common(path, data, {"timezone": "UTC", "currency": "USD"})
+    fields["alliance_kind"] = _choice(path, "kind", data.get("kind", "network"), ALLIANCE_KINDS)
+    themes = data.get("themes", [])
+    if not isinstance(themes, list) or not themes:
+        raise ConfigError(path, "themes", "must list at least one theme")
+    for theme in themes:
+        _choice(path, "themes", theme, THEMES)
+    fields["themes"] = themes
+    sdgs = data.get("sdgs", [])
+    if not isinstance(sdgs, list) or any(
+        not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 17 for n in sdgs
+    ):
+        raise ConfigError(path, "sdgs", "must be a list of goal numbers from 1 to 17")
+    fields["sdgs"] = sdgs
+    fields["founded_on"] = _date(path, "founded", data.get("founded"))
+    alliance = _upsert(Alliance, slug, fields, report)
+    members = data.get("members", [])
+    if not isinstance(members, list) or not members:
+        raise ConfigError(path, "members", "must list at least one member city")
+    current = {m.city.slug: m for m in alliance.memberships if m.city is not None}
+    for index, member in enumerate(members):
+        key = f"members[{index}]"
+        if isinstance(member, str):
+            member = {"city": member}
+        if not isinstance(member, dict):
+            raise ConfigError(path, key, "must be a city slug or a table with city and role")
+        city_slug = member.get("city")
+        if city_slug not in cities:
+            raise ConfigError(path, f"{key}.city", f"no city file for {city_slug!r}")
+        role = _choice(path, f"{key}.role", member.get("role", "member"), MEMBER_ROLES)
+        joined = _date(path, f"{key}.since", member.get("since"))
+        membership = current.pop(city_slug, None)
+        if membership is None:
+            alliance.memberships.append(
+                AllianceMembership(city=cities[city_slug], role=role, joined_on=joined,
+                                   position=index)
+            )
+        else:
+            membership.role, membership.joined_on, membership.position = role, joined, index
+    for stale in current.values():
+        alliance.memberships.remove(stale)
+    return alliance
+
+
+def load_config(cities_dir: Path, alliances_dir: Path) -> LoadReport:
+    """Load every city and alliance file, idempotently.
+
+    Raises ConfigError and leaves the database as it was when any file is malformed.
+    """
+    report = LoadReport()
+    try:
+        cities = {
+            path.stem: _load_city(path, report) for path in sorted(cities_dir.glob("*.toml"))
+        }
+        db.session.flush()
+        for path in sorted(alliances_dir.glob("*.toml")):
+            _load_alliance(path, cities, report)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report

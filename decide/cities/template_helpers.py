@@ -1,0 +1,47 @@
+"""Labels for spaces in the reader's language, for templates."""
+
+from __future__ import annotations
+
+from babel import Locale
+from babel.dates import get_timezone_location
+from babel.numbers import get_currency_name
+from flask import Flask
+
+from decide.cities.themes import (
+    ALLIANCE_KINDS,
+    MEMBER_ROLES,
+    MODULE_EMPTY,
+    MODULE_INTROS,
+    MODULES,
+    SDG_NAMES,
+    THEMES,
+)
+from decide.core.i18n import current_locale
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return Locale.parse(current_locale()).territories.get(code, code)
+
+
+def currency_name(code: str) -> str:
+    return get_currency_name(code, locale=current_locale())
+
+
+def timezone_name(zone: str) -> str:
+    return get_timezone_location(zone, locale=current_locale())
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(country_name, "country_name")
+    app.add_template_filter(currency_name, "currency_name")
+    app.add_template_filter(timezone_name, "timezone_name")
+    app.add_template_global(lambda key: str(THEMES.get(key, key)), "theme_label")
+    app.add_template_global(lambda key: str(ALLIANCE_KINDS.get(key, key)), "alliance_kind_label")
+    app.add_template_global(lambda key: str(MEMBER_ROLES.get(key, key)), "member_role_label")
+    app.add_template_global(lambda n: str(SDG_NAMES.get(n, n)), "sdg_label")
+    app.add_template_global(lambda key: str(MODULES.get(key, key)), "module_label")
+    app.add_template_global(lambda key: str(MODULE_INTROS.get(key, "")), "module_intro")
+    app.add_template_global(
+        lambda key, space: str(MODULE_EMPTY[key]) % {"space": space}, "module_empty")

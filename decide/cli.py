@@ -1,0 +1,235 @@
+"""The `decide` command (also `flask --app decide ...`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
+
+from decide.config import CONFIG_DIR
+
+
+def _config_dirs() -> tuple[Path, Path]:
+    cities = current_app.config.get("CITIES_DIR") or CONFIG_DIR / "cities"
+    alliances = current_app.config.get("ALLIANCES_DIR") or CONFIG_DIR / "alliances"
+    return Path(cities), Path(alliances)
+
+
+def upgrade_database() -> None:
+    from flask_migrate import upgrade
+
+    upgrade()
+
+
+def load_spaces() -> str:
+    from decide.cities.services import load_config
+
+    report = load_config(*_config_dirs())
+    return (f"spaces: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged")
+
+
+config_group = click.Group("config", help="Deployment configuration.")
+
+
+@config_group.command("load")
+@with_appcontext
+def config_load() -> None:
+    """Load config/cities/*.toml and config/alliances/*.toml into the database (idempotent)."""
+    from decide.cities.services import ConfigError
+
+    try:
+        click.echo(load_spaces())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+users_group = click.Group("users", help="Manage accounts.")
+
+
+def _user_or_fail(email: str):  # noqa: ANN202 - returns a User
+    from decide.accounts.services import find_by_email
+
+    user = find_by_email(email)
+    if user is None or user.is_deleted:
+        raise click.ClickException(f"no account with e-mail {email}")
+    return user
+
+
+def _space_or_fail(slug: str):  # noqa: ANN202 - returns a Space
+    from decide.cities.queries import space_by_slug
+
+    kind, _, name = slug.rpartition("/")
+    kind = "alliance" if kind in ("alliance", "alliances") else "city"
+    space = space_by_slug(kind, name)
+    if space is None:
+        raise click.ClickException(
+            f"no city called {slug!r} (alliances are written alliances/<slug>)")
+    return space
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--username", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True,
+              confirmation_prompt=True)
+@click.option("--locale", default="es", type=click.Choice(["es", "en", "pt_BR"]))
+@click.option("--city", "city_slug", default=None, help="Home city slug.")
+@click.option("--organisation", default=None, help="Create an organisation with this name.")
+@click.option("--role", default=None,
+              type=click.Choice(["administrator", "moderator", "valuator", "official",
+                                 "secretariat", "deployment-admin"]))
+@click.option("--space", "space_slug", default=None,
+              help="City slug, or alliances/<slug>, where the role is held.")
+@click.option("--position", default=None, help="Public official's position.")
+@click.option("--level", default=None, type=click.IntRange(1, 5), help="Official's level.")
+@with_appcontext
+def users_create(email: str, username: str, password: str, locale: str, city_slug: str | None,
+                 organisation: str | None, role: str | None, space_slug: str | None,
+                 position: str | None, level: int | None) -> None:
+    """Create a confirmed account, optionally with a role in a space."""
+    from decide.accounts import services
+    from decide.cities.queries import city_by_slug
+    from decide.core.errors import DomainError
+    from decide.extensions import db
+
+    home_city = None
+    if city_slug:
+        home_city = city_by_slug(city_slug)
+        if home_city is None:
+            raise click.ClickException(f"no city called {city_slug!r}")
+    if role and role != "deployment-admin" and not space_slug:
+        raise click.ClickException("--role needs --space")
+    space = _space_or_fail(space_slug) if space_slug else None
+    try:
+        user = services.register(
+            username=username, email=email, password=password, locale=locale,
+            home_city=home_city, kind="organisation" if organisation else "person",
+            organisation_name=organisation, confirmed=True,
+        )
+        if role == "deployment-admin":
+            user.is_deployment_admin = True
+            db.session.commit()
+        elif role and space is not None:
+            services.grant_role(user, space, role, position, level)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created {user.username} <{user.email}>" + (f" as {role}" if role else ""))
+
+
+@users_group.command("confirm")
+@click.argument("email")
+@with_appcontext
+def users_confirm(email: str) -> None:
+    """Mark an account's e-mail as confirmed."""
+    from decide.core.db import utcnow
+    from decide.extensions import db
+
+    user = _user_or_fail(email)
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()
+        db.session.commit()
+    click.echo(f"confirmed {user.email}")
+
+
+@users_group.command("verify")
+@click.argument("email")
+@click.option("--city", "city_slug", required=True, help="City of verified residence.")
+@with_appcontext
+def users_verify(email: str, city_slug: str) -> None:
+    """Record a verified residence in a city (one city per person)."""
+    from decide.accounts import services
+    from decide.cities.queries import city_by_slug
+    from decide.core.errors import DomainError
+
+    user = _user_or_fail(email)
+    city = city_by_slug(city_slug)
+    if city is None:
+        raise click.ClickException(f"no city called {city_slug!r}")
+    try:
+        services.set_residence(user, city, method="cli")
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{user.email} is a verified resident of {city.slug}")
+
+
+@users_group.command("grant")
+@click.argument("email")
+@click.option("--role", required=True,
+              type=click.Choice(["administrator", "moderator", "valuator", "official",
+                                 "secretariat"]))
+@click.option("--space", "space_slug", required=True)
+@click.option("--position", default=None)
+@click.option("--level", default=None, type=click.IntRange(1, 5))
+@with_appcontext
+def users_grant(email: str, role: str, space_slug: str, position: str | None,
+                level: int | None) -> None:
+    """Give an existing account a role in a space."""
+    from decide.accounts import services
+    from decide.core.errors import DomainError
+
+    user = _user_or_fail(email)
+    try:
+        services.grant_role(user, _space_or_fail(space_slug), role, position, level)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{user.email} is {role} in {space_slug}")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and stop.")
+@with_appcontext
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create or upgrade the database, load configuration and demo data, then serve."""
+    from decide.cities.services import ConfigError
+    from decide.demo import DEMO_PASSWORD, load_demo_accounts
+
+    app = current_app._get_current_object()
+    upgrade_database()
+    try:
+        click.echo(load_spaces())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    accounts = load_demo_accounts()
+    click.echo("")
+    click.echo("Demo accounts (sign in with the username or e-mail):")
+    for demo_account, user in accounts:
+        click.echo(f"  {user.username:<14} {demo_account.description}")
+    click.echo(f"Demo password for all of them: {DEMO_PASSWORD}")
+    click.echo(f"Database: {app.config['SQLALCHEMY_DATABASE_URI']}")
+    if no_serve:
+        return
+    click.echo(f"Open http://{host}:{port}/   (mailbox: http://{host}:{port}/dev/mail)")
+    # Plain HTTP on a developer's machine: secure-only cookies would never come back.
+    app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    app.debug = True  # enables /dev/mail; the interactive debugger stays off
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve with the development server (use gunicorn in production)."""
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+def register_cli(app: Flask) -> None:
+    for command in (config_group, users_group, demo, serve):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the `decide` console script."""
+    from decide import create_app
+
+    cli = FlaskGroup(create_app=create_app, add_version_option=False, load_dotenv=False,
+                     set_debug_flag=False)
+    sys.exit(cli.main(prog_name="decide"))
