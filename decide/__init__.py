@@ -59,14 +59,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from decide.core import database, errors, i18n_setup, security, templating, tenancy
-    from decide.extensions import csrf, db, limiter, migrate
+    from decide.core import database, errors, i18n_setup, ratelimit, security, templating, tenancy
+    from decide.extensions import csrf, db, migrate
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
     tenancy.init_app(app)
     i18n_setup.init_app(app)
     security.init_app(app)
@@ -86,6 +85,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # never shadows a fixed path.
     for blueprint in (pages_bp, accounts_bp, admin_bp, cities_bp):
         app.register_blueprint(blueprint)
+    ratelimit.init_app(app)
 
     from decide.cli import register_cli
 

@@ -70,7 +70,7 @@ class SignupForm(FlaskForm):
     )
     organisation_name = StringField(
         _l("Organisation name"),
-        validators=[Optional(), Length(max=120)],
+        validators=[Length(max=120)],
         description=_l("Only for organisations. Organisations may propose and comment but "
                        "cannot support or vote."),
     )

@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -33,14 +32,10 @@ from decide.accounts.tokens import TokenError
 from decide.cities.queries import city_by_slug, city_choices
 from decide.core.errors import DomainError
 from decide.core.i18n import current_locale
+from decide.core.ratelimit import rate_limited
 from decide.core.urls import safe_next
-from decide.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
-
-
-def _limit(key: str) -> Any:
-    return limiter.limit(lambda: current_app.config[key], methods=["POST"])
 
 
 def _with_cities(form: Any, blank: bool = True) -> Any:
@@ -70,7 +65,7 @@ def render_signup(form: SignupForm, status: int = 200) -> tuple[str, int]:
 
 
 @bp.route("/accounts/signup", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGNUP")
+@rate_limited("RATELIMIT_SIGNUP")
 def signup() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("pages.index"))
@@ -109,7 +104,7 @@ def confirm(token: str) -> Any:
 
 
 @bp.route("/accounts/confirm", methods=["GET", "POST"])
-@_limit("RATELIMIT_PASSWORD_RESET")
+@rate_limited("RATELIMIT_PASSWORD_RESET")
 def resend_confirmation() -> Any:
     form = ResendConfirmationForm()
     if not form.validate_on_submit():
@@ -129,7 +124,7 @@ def render_login(form: LoginForm, status: int = 200) -> tuple[str, int]:
 
 
 @bp.route("/accounts/login", methods=["GET", "POST"])
-@_limit("RATELIMIT_LOGIN")
+@rate_limited("RATELIMIT_LOGIN")
 def login() -> Any:
     if current_user.is_authenticated:
         return redirect(safe_next())
@@ -159,7 +154,7 @@ def logout() -> Any:
 # --- passwords ----------------------------------------------------------------------------
 
 @bp.route("/accounts/password/forgot", methods=["GET", "POST"])
-@_limit("RATELIMIT_PASSWORD_RESET")
+@rate_limited("RATELIMIT_PASSWORD_RESET")
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
@@ -171,7 +166,7 @@ def forgot_password() -> Any:
 
 
 @bp.route("/accounts/password/reset/<token>", methods=["GET", "POST"])
-@_limit("RATELIMIT_PASSWORD_RESET")
+@rate_limited("RATELIMIT_PASSWORD_RESET")
 def reset_password(token: str) -> Any:
     try:
         services.user_for_reset_token(token)
