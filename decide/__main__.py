@@ -1,0 +1,5 @@
+"""`python -m decide ...` is the same as the `decide` command."""
+
+from decide.cli import main
+
+main()
