@@ -56,8 +56,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
-    if config:
-        app.config.update(config)
 
     from decide.core import database, errors, i18n_setup, ratelimit, security, templating, tenancy
     from decide.extensions import csrf, db, migrate
@@ -86,6 +84,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (pages_bp, accounts_bp, admin_bp, cities_bp):
         app.register_blueprint(blueprint)
     ratelimit.init_app(app)
+
+    if settings.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from decide.cli import register_cli
 
