@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 
 @dataclass(frozen=True)
 class SettingSpec:
@@ -17,7 +19,7 @@ class SettingSpec:
     default: Any
     minimum: float | None = None
     maximum: float | None = None
-    description: str = ""
+    description: Any = ""
 
     def validate(self, value: Any) -> Any:
         """Return the value converted to the declared type, or raise ValueError."""
@@ -36,19 +38,20 @@ class SettingSpec:
 
 _SPECS = [
     SettingSpec("support_threshold", int, 10_000, minimum=1,
-                description="Supports a proposal needs to succeed (absolute number)."),
+                description=_l("Supports a proposal needs to succeed (absolute number).")),
     SettingSpec("support_threshold_census_percent", float, 0.0, minimum=0, maximum=100,
-                description="When above 0, the threshold is this % of the census instead."),
+                description=_l("When above 0, the threshold is this percentage of the "
+                               "census instead.")),
     SettingSpec("months_to_archive", int, 12, minimum=1, maximum=120,
-                description="Months after which an unsuccessful proposal is archived."),
+                description=_l("Months after which an unsuccessful proposal is archived.")),
     SettingSpec("debate_edit_vote_limit", int, 1_000, minimum=0,
-                description="An author may edit a debate until it has more votes than this."),
+                description=_l("An author may edit a debate until it has more votes than this.")),
     SettingSpec("unverified_vote_cap_percent", int, 50, minimum=0, maximum=100,
-                description="Largest share of a debate's votes unverified accounts may cast."),
+                description=_l("Largest share of a debate's votes unverified accounts may cast.")),
     SettingSpec("comment_max_length", int, 1_000, minimum=10, maximum=10_000,
-                description="Longest comment body, in characters."),
+                description=_l("Longest comment body, in characters.")),
     SettingSpec("census_size", int, 0, minimum=0,
-                description="Number of residents entitled to take part (0: unknown)."),
+                description=_l("Number of residents entitled to take part (0: unknown).")),
 ]
 
 SPACE_SETTINGS: dict[str, SettingSpec] = {spec.key: spec for spec in _SPECS}
