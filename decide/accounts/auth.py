@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from decide.accounts.models import Residence, User
+from decide.accounts.models import Residence, RoleAssignment, User
 from decide.cities.models import City
 from decide.extensions import db, login_manager
 
@@ -20,7 +20,7 @@ def load_user(session_id: str) -> User | None:
         User,
         int(user_id),
         options=[
-            selectinload(User.roles),
+            selectinload(User.roles).joinedload(RoleAssignment.space),
             selectinload(User.residence).joinedload(Residence.city).selectinload(
                 City.memberships),
         ],
