@@ -47,3 +47,20 @@ def test_signup_and_reset_are_limited(limited_client) -> None:
     assert [limited_client.post("/accounts/password/forgot",
                                 data={"email": "a@example.org"}).status_code
             for _ in range(3)] == [200, 200, 429]
+
+
+def test_limits_are_shared_through_redis(tmp_path: Path, app, make_user) -> None:
+    """With DECIDE_REDIS_URL, two app instances (two workers) count attempts together."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(url).flushdb()
+    workers = [create_app(make_config(
+        tmp_path / str(n), RATELIMIT_ENABLED=True, REDIS_URL=url, RATELIMIT_LOGIN="3 per minute",
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])).test_client() for n in range(2)]
+    make_user("marta")
+    statuses = [workers[n % 2].post("/accounts/login",
+                                    data={"identifier": "marta", "password": "wrong"}).status_code
+                for n in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    redis.Redis.from_url(url).flushdb()
