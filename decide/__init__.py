@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
 
+    import decide.models  # noqa: F401 - every table registered before anything uses the schema
     from decide.core import database, errors, i18n_setup, ratelimit, security, templating, tenancy
     from decide.extensions import csrf, db, migrate
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from decide.cities.models import City, Space
@@ -47,6 +47,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Changes whenever the password does, so that a used reset link stops working and
     # other sessions are signed out.
     session_token: Mapped[str] = mapped_column(String(32), nullable=False)
+    # E-mail notification kinds the person turned off, e.g. ["reply_to_comment"].
+    email_opt_outs: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
 
     home_city: Mapped[City | None] = relationship(foreign_keys=[home_city_id])
     residence: Mapped[Residence | None] = relationship(

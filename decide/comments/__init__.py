@@ -1,0 +1,1 @@
+"""Threaded comments with votes, attachable to any registered target (debates, proposals...)."""

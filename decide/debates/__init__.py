@@ -1,0 +1,1 @@
+"""Debates: open conversations in a city or alliance space, with agree/disagree votes."""

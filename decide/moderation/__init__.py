@@ -1,0 +1,1 @@
+"""Moderation: flags now; queues, hiding and blocking with the moderation issue."""

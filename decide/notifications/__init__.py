@@ -1,0 +1,1 @@
+"""In-app and e-mail notifications, folded per item, delivered through the jobs layer."""

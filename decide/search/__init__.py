@@ -1,0 +1,1 @@
+"""One search interface: SQLite FTS5 on the embedded default, PostgreSQL full text in production."""

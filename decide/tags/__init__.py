@@ -1,0 +1,1 @@
+"""Free tags per space, attachable to debates now and proposals later."""
