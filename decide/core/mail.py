@@ -6,10 +6,12 @@ import re
 import smtplib
 import uuid
 from datetime import UTC, datetime
+from email.headerregistry import BaseHeader, UnstructuredHeader
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -20,13 +22,25 @@ def mail_dir() -> Path:
     return Path(current_app.instance_path) / "mail"
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+class _VerbatimHeader(UnstructuredHeader, BaseHeader):
+    """Written on one line as given: folding would turn List-Unsubscribe's long <URL> into
+    encoded words that mail clients do not read (values are ASCII, well under 998 bytes)."""
+
+    def fold(self, *, policy: Any) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+def build_message(to: str, subject: str, text: str, html: str | None = None,
+                  headers: dict[str, str] | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="decide.local")
+    for name, value in (headers or {}).items():
+        verbatim = value.isascii() and value.isprintable() and len(name) + len(value) < 900
+        msg[name] = _VerbatimHeader(name, value) if verbatim else value
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
@@ -50,9 +64,12 @@ def _deliver(raw: bytes, to: str) -> None:
     (folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml").write_bytes(raw)
 
 
-def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
-    """Queue one message; the job delivers it through the configured backend."""
-    msg = build_message(to, subject, text, html)
+def send_mail(to: str, subject: str, text: str, html: str | None = None,
+              headers: dict[str, str] | None = None) -> None:
+    """Queue one message; the job delivers it through the configured backend.
+
+    `headers` adds header fields, e.g. List-Unsubscribe."""
+    msg = build_message(to, subject, text, html, headers)
     enqueue(_deliver, msg.as_bytes(policy=default_policy), to)
 
 

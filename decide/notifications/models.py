@@ -21,6 +21,7 @@ class Notification(TimestampMixin, db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_user_unread", "user_id", "read_at"),
+        Index("ix_notifications_user_recent", "user_id", "updated_at"),
         Index("ix_notifications_fold", "user_id", "kind", "target_type", "target_id"),
     )
 
