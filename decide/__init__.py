@@ -71,18 +71,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
+    from decide import notifications
     from decide.accounts import auth
     from decide.accounts.views import bp as accounts_bp
     from decide.admin.views import bp as admin_bp
     from decide.cities import template_helpers
     from decide.cities.views import bp as cities_bp
+    from decide.comments.views import bp as comments_bp
+    from decide.debates.views import bp as debates_bp
+    from decide.moderation.views import bp as moderation_bp
+    from decide.notifications.views import bp as notifications_bp
     from decide.pages.views import bp as pages_bp
+    from decide.search.views import bp as search_bp
 
     auth.init_app(app)
     template_helpers.init_app(app)
+    notifications.init_app(app)
     # One explicit list; the space blueprint comes last so its catch-all city slug
     # never shadows a fixed path.
-    for blueprint in (pages_bp, accounts_bp, admin_bp, cities_bp):
+    for blueprint in (pages_bp, accounts_bp, admin_bp, debates_bp, comments_bp, moderation_bp,
+                      notifications_bp, search_bp, cities_bp):
         app.register_blueprint(blueprint)
     ratelimit.init_app(app)
 

@@ -188,7 +188,7 @@ def users_grant(email: str, role: str, space_slug: str, position: str | None,
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create or upgrade the database, load configuration and demo data, then serve."""
     from decide.cities.services import ConfigError
-    from decide.demo import DEMO_PASSWORD, load_demo_accounts
+    from decide.demo import DEMO_PASSWORD, load_demo_accounts, load_demo_debates
 
     app = current_app._get_current_object()
     upgrade_database()
@@ -197,6 +197,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     accounts = load_demo_accounts()
+    debates = load_demo_debates()
+    click.echo(f"demo debates: {debates} created")
     click.echo("")
     click.echo("Demo accounts (sign in with the username or e-mail):")
     for demo_account, user in accounts:
@@ -222,7 +224,10 @@ def serve(host: str, port: int) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (config_group, users_group, demo, serve):
+    from decide.benchdata import bench_group
+    from decide.core.jobs import worker_command
+
+    for command in (config_group, users_group, demo, serve, bench_group, worker_command):
         app.cli.add_command(command)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
+from werkzeug.serving import make_server
 
 from decide import create_app
 from decide.extensions import db
@@ -186,6 +188,21 @@ def count_queries(app: Flask) -> Any:
             event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture(scope="session")
+def live_server(app, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served for real (CSRF on, debug mailbox on) on the test database."""
+    config = make_config(tmp_path_factory.mktemp("live"), WTF_CSRF_ENABLED=True,
+                         SERVER_NAME=None, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
+    config["INSTANCE_PATH"] = app.instance_path  # one mailbox for the test and the server
+    served = create_app(config)
+    served.debug = True
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
 
 
 def mailbox(app: Flask) -> list[dict[str, str]]:

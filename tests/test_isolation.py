@@ -27,10 +27,38 @@ def _role_assignment(space: Space, make_user: Callable) -> int:
     return services.grant_role(find_by_username(username), space, "moderator").id
 
 
-OBJECT_FACTORIES["assignment_id"] = _role_assignment
+def _author(space: Space, make_user: Callable) -> object:
+    from decide.accounts.services import find_by_username
 
-# Parameters that are not objects of a space.
-NOT_OBJECTS = {"space", "filename", "token", "username", "locale"}
+    username = f"author-{space.slug}"
+    if find_by_username(username) is None:
+        make_user(username)
+    return find_by_username(username)
+
+
+def _debate(space: Space, make_user: Callable) -> int:
+    from decide.debates.services import start_debate
+
+    return start_debate(_author(space, make_user), space, title=f"Debate in {space.slug}",
+                        description="Text").id
+
+
+def _comment(space: Space, make_user: Callable) -> int:
+    from decide.comments.services import post_comment
+
+    return post_comment(_author(space, make_user), space, "debate",
+                        _debate(space, make_user), "A comment").id
+
+
+OBJECT_FACTORIES["assignment_id"] = _role_assignment
+OBJECT_FACTORIES["debate_id"] = _debate
+OBJECT_FACTORIES["comment_id"] = _comment
+# With target_type "debate" (see FIXED_VALUES).
+OBJECT_FACTORIES["target_id"] = _debate
+
+# Parameters that are not objects of a space, and the values the walk gives them.
+FIXED_VALUES = {"target_type": "debate"}
+NOT_OBJECTS = {"space", "filename", "token", "username", "locale", *FIXED_VALUES}
 
 
 def space_routes(app) -> list:
@@ -57,6 +85,7 @@ def test_foreign_objects_are_404(app, logged_in, make_user, home, other) -> None
         for rule in routes:
             values = {name: OBJECT_FACTORIES[name](home_space, make_user)
                       for name in rule.arguments - NOT_OBJECTS}
+            values.update({k: v for k, v in FIXED_VALUES.items() if k in rule.arguments})
             from flask import url_for
 
             own = url_for(rule.endpoint, space=home_space, **values)

@@ -7,6 +7,8 @@ from babel.dates import get_timezone_location
 from babel.numbers import get_currency_name
 from flask import Flask
 
+from decide.cities.models import Space
+from decide.cities.sections import MODULE_ENDPOINTS
 from decide.cities.themes import (
     ALLIANCE_KINDS,
     MEMBER_ROLES,
@@ -33,7 +35,14 @@ def timezone_name(zone: str) -> str:
     return get_timezone_location(zone, locale=current_locale())
 
 
+def module_links(space: Space) -> list[tuple[str, str, str]]:
+    """(label, endpoint, blueprint) of the enabled modules that have pages, for the space bar."""
+    return [(str(MODULES[m]), MODULE_ENDPOINTS[m], MODULE_ENDPOINTS[m].split(".")[0])
+            for m in space.modules if m in MODULE_ENDPOINTS]
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(module_links, "module_links")
     app.add_template_filter(country_name, "country_name")
     app.add_template_filter(currency_name, "currency_name")
     app.add_template_filter(timezone_name, "timezone_name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, render_template
 
 from decide.cities.queries import all_alliances, space_overview
+from decide.cities.sections import home_sections
 from decide.cities.theme import logo_svg, theme_css
 
 bp = Blueprint("spaces", __name__)
@@ -17,7 +18,8 @@ def alliances() -> str:
 
 @bp.route("/<space:space>/")
 def home() -> str:
-    return render_template("cities/home.html", **space_overview(g.space))
+    return render_template("cities/home.html", sections=home_sections(g.space),
+                           **space_overview(g.space))
 
 
 @bp.route("/<space:space>/theme.css")

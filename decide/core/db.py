@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import abort
-from sqlalchemy import DateTime, ForeignKey, Select, select
+from sqlalchemy import DateTime, ForeignKey, Select, select, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -70,3 +70,32 @@ def get_in_space(model: type[ScopedModel], object_id: int, space: Space) -> Scop
     if obj is None:
         abort(404)
     return obj
+
+
+def locked(model: type[ScopedModel], object_id: int, space: Space) -> ScopedModel:
+    """Load a space-owned row for a write that must not interleave with another (counters,
+    one-per-person rules): PostgreSQL locks the row (SELECT ... FOR UPDATE); SQLite, which
+    locks the whole database, starts a fresh transaction and takes the write lock first, so
+    that concurrent writers queue instead of failing on a stale snapshot."""
+    session = db.session
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+        # Plain SQL: a Core UPDATE would also bump updated_at through its onupdate default.
+        session.execute(text(f"UPDATE {model.__tablename__} SET id = id WHERE id = :id"),
+                        {"id": object_id})
+        statement = in_space(model, space).where(model.id == object_id)
+    else:
+        statement = in_space(model, space).where(model.id == object_id).with_for_update()
+    obj = session.scalar(statement.execution_options(populate_existing=True))
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def sync_id_sequence(table: str) -> None:
+    """After rows were inserted with explicit ids (bulk loads), move PostgreSQL's id sequence
+    past them; SQLite needs nothing."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))

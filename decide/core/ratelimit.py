@@ -15,19 +15,27 @@ from typing import Any, TypeVar
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MARK = "_decide_rate_limit"
 
 
-def rate_limited(config_key: str) -> Callable[[F], F]:
-    """Mark a view: its POST requests are limited by the setting `config_key`."""
+def rate_limited(config_key: str, per_user: bool = False) -> Callable[[F], F]:
+    """Mark a view: its POST requests are limited by the setting `config_key`, counted per
+    client address, or per signed-in account with `per_user` (posting floods)."""
 
     def mark(view: F) -> F:
-        setattr(view, _MARK, config_key)
+        setattr(view, _MARK, (config_key, per_user))
         return view
 
     return mark
+
+
+def _account_key() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
 
 
 def init_app(app: Flask) -> None:
@@ -36,9 +44,10 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     app.extensions["decide.limiter"] = limiter
     for endpoint, view in list(app.view_functions.items()):
-        config_key = getattr(view, _MARK, None)
-        if config_key is None:
+        marked = getattr(view, _MARK, None)
+        if marked is None:
             continue
+        config_key, per_user = marked
         limit = limiter.limit(lambda key=config_key: app.config[key], methods=["POST"],
-                              scope=endpoint)
+                              scope=endpoint, key_func=_account_key if per_user else None)
         app.view_functions[endpoint] = limit(view)

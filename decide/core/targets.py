@@ -14,11 +14,15 @@ from decide.core.db import get_in_space
 TARGETS: dict[str, type] = {}
 # name -> function(obj) giving the path of the object's page (set by the module's views).
 TARGET_URLS: dict[str, Callable[[Any], str]] = {}
+# name -> function(obj, comment_form=..., status=...) rendering the object's page, so that a
+# comment form with errors is shown in place with what the person typed.
+TARGET_PAGES: dict[str, Callable[..., Any]] = {}
 
 
 def register_target(name: str, model: type) -> type:
     TARGETS[name] = model
-    model.target_type = name  # type: ignore[attr-defined]
+    # Not "target_type": comments have a column of that name (what they are attached to).
+    model.target_name = name  # type: ignore[attr-defined]
     return model
 
 
@@ -28,7 +32,7 @@ def register_target_url(name: str, build: Callable[[Any], str]) -> None:
 
 def target_url(obj: Any) -> str:
     """The page that shows `obj` (a comment links to its place on its target's page)."""
-    return TARGET_URLS[obj.target_type](obj)
+    return TARGET_URLS[obj.target_name](obj)
 
 
 def target_model(name: str) -> type:

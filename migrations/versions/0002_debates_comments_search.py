@@ -149,11 +149,11 @@ def upgrade():
     with op.batch_alter_table('debates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_debates_author_id'), ['author_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_debates_geozone_id'), ['geozone_id'], unique=False)
-        batch_op.create_index('ix_debates_space_activity', ['space_id', 'comments_count'], unique=False)
-        batch_op.create_index('ix_debates_space_confidence', ['space_id', 'confidence_score'], unique=False)
-        batch_op.create_index('ix_debates_space_created', ['space_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_debates_space_featured', ['space_id', 'featured_at'], unique=False)
-        batch_op.create_index('ix_debates_space_hot', ['space_id', 'hot_score'], unique=False)
+        batch_op.create_index('ix_debates_space_activity', ['space_id', 'comments_count', 'last_activity_at', 'id'], unique=False)
+        batch_op.create_index('ix_debates_space_confidence', ['space_id', 'confidence_score', 'id'], unique=False)
+        batch_op.create_index('ix_debates_space_created', ['space_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_debates_space_visible', ['space_id', 'hidden_at', 'featured_at'], unique=False)
+        batch_op.create_index('ix_debates_space_hot', ['space_id', 'hot_score', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_debates_space_id'), ['space_id'], unique=False)
 
     op.create_table('flags',
@@ -198,6 +198,7 @@ def upgrade():
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_fold', ['user_id', 'kind', 'target_type', 'target_id'], unique=False)
+        batch_op.create_index('ix_notifications_user_recent', ['user_id', 'updated_at'], unique=False)
         batch_op.create_index('ix_notifications_user_unread', ['user_id', 'read_at'], unique=False)
 
     op.create_table('taggings',
@@ -296,6 +297,7 @@ def downgrade():
     op.drop_table('taggings')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user_unread')
+        batch_op.drop_index('ix_notifications_user_recent')
         batch_op.drop_index('ix_notifications_fold')
 
     op.drop_table('notifications')
@@ -308,7 +310,7 @@ def downgrade():
     with op.batch_alter_table('debates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_debates_space_id'))
         batch_op.drop_index('ix_debates_space_hot')
-        batch_op.drop_index('ix_debates_space_featured')
+        batch_op.drop_index('ix_debates_space_visible')
         batch_op.drop_index('ix_debates_space_created')
         batch_op.drop_index('ix_debates_space_confidence')
         batch_op.drop_index('ix_debates_space_activity')

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
-from decide import create_app
-from tests.conftest import make_config
 
 CHROMIUM = os.environ.get("DECIDE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
@@ -23,21 +18,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def live_server(app, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served for real (CSRF on, debug mailbox on) on the test database."""
-    config = make_config(tmp_path_factory.mktemp("live"), WTF_CSRF_ENABLED=True,
-                         SERVER_NAME=None, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])
-    config["INSTANCE_PATH"] = app.instance_path  # one mailbox for the test and the server
-    served = create_app(config)
-    served.debug = True
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,166 @@
+"""Comment routes, shared by every commentable module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from decide.cities.models import Space
+from decide.comments import permissions, queries, services
+from decide.comments.forms import CommentForm, build_comment_form
+from decide.comments.models import Comment
+from decide.core.db import get_in_space
+from decide.core.errors import DomainError
+from decide.core.fragments import wants_fragment
+from decide.core.ratelimit import rate_limited
+from decide.core.targets import TARGET_PAGES, get_target, register_target_url, target_url
+from decide.extensions import db
+
+bp = Blueprint("comments", __name__)
+
+def _comment_url(comment: Comment) -> str:
+    """The comment's place on its target's page (works outside the space too: e-mails,
+    the notification centre)."""
+    space = db.session.get(Space, comment.space_id)
+    target = get_target(comment.target_type, comment.target_id, space)
+    return f"{target_url(target)}#comment-{comment.id}"
+
+
+register_target_url("comment", _comment_url)
+bp.add_app_template_global(permissions.can_edit_as_current, "can_edit_comment")
+bp.add_app_template_global(permissions.can_delete_as_current, "can_delete_comment")
+
+
+
+@bp.route("/<space:space>/comments/<target_type>/<int:target_id>", methods=["POST"])
+@login_required
+@rate_limited("RATELIMIT_COMMENT", per_user=True)
+def create(target_type: str, target_id: int) -> Any:
+    target = get_target(target_type, target_id, g.space)
+    form = build_comment_form(g.space, current_user)
+    parent_raw = form.parent_id.data or request.form.get("parent_id") or ""
+    if parent_raw and not str(parent_raw).isdigit():
+        abort(400)
+    parent_id = int(parent_raw) if parent_raw else None
+    if not form.validate_on_submit():
+        return _form_error(target, form, parent_id, 400)
+    try:
+        comment = services.post_comment(current_user, g.space, target_type, target_id,
+                                        form.body.data, parent_id=parent_id,
+                                        as_role=form.as_role.data or None)
+    except DomainError as error:
+        field = getattr(form, error.field or "", None)
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+        else:
+            form.body.errors = [*form.body.errors, error.message]
+        return _form_error(target, form, parent_id, error.status)
+    if wants_fragment():
+        thread = queries.Thread(comment)
+        return render_template("comments/_fragment.html", thread=thread, votes={}), 201
+    flash(_("Your comment is published."), "success")
+    return redirect(target_url(target) + f"#comment-{comment.id}", 303)
+
+
+@bp.errorhandler(429)
+def posting_too_fast(error: Exception) -> Any:
+    """A posting flood: say so in the reader's language and keep what they typed."""
+    message = _("You are posting too fast. Please wait a few minutes and try again.")
+    args = request.view_args or {}
+    if request.endpoint == "comments.create":
+        target = get_target(args["target_type"], args["target_id"], g.space)
+        form = build_comment_form(g.space, current_user)
+        form.body.errors = [message]
+        parent_raw = request.form.get("parent_id", "")
+        return _form_error(target, form, int(parent_raw) if parent_raw.isdigit() else None,
+                           429)
+    from decide.core.errors import render_error
+
+    return render_error(429, message)
+
+
+def _form_error(target: Any, form: CommentForm, parent_id: int | None, status: int) -> Any:
+    if wants_fragment():
+        return render_template("comments/_errors.html", form=form), status
+    renderer = TARGET_PAGES.get(target.target_name)
+    if renderer is None:
+        abort(status)
+    return renderer(target, comment_form=form, status=status)
+
+
+@bp.route("/<space:space>/comments/<int:comment_id>")
+def show(comment_id: int) -> Any:
+    """One comment and the replies under it: where "continue this thread" leads."""
+    thread = queries.thread(g.space, comment_id)
+    if thread is None:
+        abort(404)
+    target = get_target(thread.comment.target_type, thread.comment.target_id, g.space)
+    if getattr(target, "is_hidden", False):
+        abort(404)
+    shown = queries.flatten([thread])
+    return render_template("comments/thread.html", thread=thread, target=target,
+                           target_link=target_url(target),
+                           votes=queries.votes_by(current_user, shown),
+                           form=build_comment_form(g.space, current_user))
+
+
+@bp.route("/<space:space>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id: int) -> Any:
+    comment = get_in_space(Comment, comment_id, g.space)
+    if not permissions.can_edit(current_user, comment):
+        if comment.author_id != current_user.id:
+            abort(403)
+        flash(_("Comments can only be edited for 10 minutes after posting."), "error")
+        return redirect(_comment_url(comment), 303)
+    form = build_comment_form(g.space, current_user)
+    if request.method == "GET":
+        form.body.data = comment.body
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("comments/edit.html", form=form, comment=comment), status
+    try:
+        services.edit_comment(current_user, comment, form.body.data)
+    except DomainError as error:
+        form.body.errors = [*form.body.errors, error.message]
+        return render_template("comments/edit.html", form=form, comment=comment), error.status
+    flash(_("Your comment is saved."), "success")
+    return redirect(_comment_url(comment), 303)
+
+
+@bp.route("/<space:space>/comments/<int:comment_id>/delete", methods=["POST"])
+@login_required
+def delete(comment_id: int) -> Any:
+    comment = get_in_space(Comment, comment_id, g.space)
+    try:
+        services.delete_comment(current_user, comment)
+    except DomainError as error:
+        abort(error.status)
+    flash(_("Your comment was deleted."), "success")
+    return redirect(_comment_url(comment), 303)
+
+
+@bp.route("/<space:space>/comments/<int:comment_id>/vote", methods=["POST"])
+@login_required
+@rate_limited("RATELIMIT_VOTE", per_user=True)
+def vote(comment_id: int) -> Any:
+    get_in_space(Comment, comment_id, g.space)
+    value = request.form.get("value")
+    if value not in ("up", "down"):
+        abort(400)
+    message, status = None, 200
+    try:
+        comment = services.vote_comment(current_user, g.space, comment_id, up=value == "up")
+    except DomainError as error:
+        comment = get_in_space(Comment, comment_id, g.space)
+        message, status = error.message, error.status
+    if wants_fragment():
+        votes = queries.votes_by(current_user, [comment])
+        return render_template("comments/_votes.html", comment=comment, votes=votes,
+                               vote_error=message), status
+    if message:
+        flash(message, "error")
+    return redirect(_comment_url(comment), 303)

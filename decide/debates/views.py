@@ -1,0 +1,230 @@
+"""Debate pages: list, start, show, edit, history, vote, feature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from decide.cities.sections import HOME_SECTIONS, MODULE_ENDPOINTS
+from decide.cities.themes import MODULES
+from decide.comments import queries as comment_queries
+from decide.comments.forms import CommentForm, build_comment_form
+from decide.comments.services import ON_COMMENT
+from decide.core.errors import DomainError
+from decide.core.fragments import wants_fragment
+from decide.core.i18n import current_locale
+from decide.core.pagination import page_number, paginate
+from decide.core.ratelimit import rate_limited
+from decide.core.targets import TARGET_PAGES, register_target_url
+from decide.debates import permissions, queries, services
+from decide.debates.forms import DebateForm
+from decide.debates.models import Debate
+from decide.moderation.services import already_flagged
+from decide.search.views import SEARCHABLE
+from decide.tags.queries import popular_tags, tag_by_slug
+
+bp = Blueprint("debates", __name__)
+
+register_target_url("debate", lambda d: url_for("debates.show", space=d.space,
+                                                debate_id=d.id))
+ON_COMMENT["debate"] = services.count_comment
+MODULE_ENDPOINTS["debates"] = "debates.index"
+SEARCHABLE["debates"] = (MODULES["debates"], queries.search, "debates/_search_results.html")
+HOME_SECTIONS["debates"] = lambda space: {"debates": queries.top_debates(space),
+                                          "total": queries.debate_count(space)}
+
+
+@bp.before_request
+def require_module() -> None:
+    if g.get("space") is None or not g.space.has_module("debates"):
+        abort(404)
+
+
+def _debate_or_404(debate_id: int) -> Debate:
+    debate = queries.debate_for_page(g.space, debate_id)
+    if debate is None or debate.is_hidden:
+        abort(404)
+    return debate
+
+
+def _geozone_choices(form: DebateForm) -> DebateForm:
+    space = g.space
+    form.geozone.choices = [("", _("The whole city") if space.is_city else _("Not applicable"))]
+    if space.is_city:
+        form.geozone.choices += [(z.slug, z.name) for z in space.geozones]
+    return form
+
+
+@bp.route("/<space:space>/debates/")
+def index() -> Any:
+    order = request.args.get("order", "hot")
+    if order not in queries.ORDERS:
+        abort(400)
+    filters = queries.DebateFilters(order=order, query=request.args.get("q", "").strip()[:200])
+    tag_slug = request.args.get("tag")
+    if tag_slug:
+        filters.tag = tag_by_slug(g.space, tag_slug)
+        if filters.tag is None:
+            return render_template("debates/unknown_filter.html", tag=tag_slug), 404
+    zone_slug = request.args.get("geozone")
+    if zone_slug:
+        filters.geozone = queries.geozone_by_slug(g.space, zone_slug)
+        if filters.geozone is None:
+            return render_template("debates/unknown_filter.html", geozone=zone_slug), 404
+    page = paginate(queries.debate_list(g.space, filters), page_number(), queries.PER_PAGE)
+    featured = queries.featured(g.space) if page.page == 1 and not filters.is_filtered else []
+    return render_template(
+        "debates/index.html", page=page, filters=filters, tags=popular_tags(g.space),
+        featured=featured,
+        geozones=list(g.space.geozones) if g.space.is_city else [],
+        can_start=permissions.can_start(current_user, g.space))
+
+
+@bp.route("/<space:space>/debates/new", methods=["GET", "POST"])
+@login_required
+@rate_limited("RATELIMIT_DEBATE", per_user=True)
+def new() -> Any:
+    form = _geozone_choices(DebateForm())
+    if not permissions.can_start(current_user, g.space):
+        abort(403)
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("debates/form.html", form=form, debate=None), status
+    try:
+        debate = services.start_debate(
+            current_user, g.space, title=form.title.data, description=form.description.data,
+            tags=form.tags.data or "", geozone_slug=form.geozone.data or None,
+            locale=current_locale())
+    except DomainError as error:
+        _attach(form, error)
+        return render_template("debates/form.html", form=form, debate=None), error.status
+    flash(_("Your debate is published."), "success")
+    return redirect(url_for("debates.show", debate_id=debate.id))
+
+
+@bp.errorhandler(429)
+def posting_too_fast(error: Exception) -> Any:
+    """A posting flood: say so in the reader's language and keep what they typed."""
+    message = _("You are posting too fast. Please wait a few minutes and try again.")
+    if request.endpoint == "debates.new":
+        form = _geozone_choices(DebateForm())
+        form.title.errors = [message]
+        return render_template("debates/form.html", form=form, debate=None), 429
+    from decide.core.errors import render_error
+
+    return render_error(429, message)
+
+
+def _attach(form: Any, error: DomainError) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def render_debate(debate: Debate, comment_form: CommentForm | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    """The debate page; also used to show a comment form's errors with what was typed."""
+    order = request.args.get("order", "top")
+    if order not in comment_queries.ORDERS:
+        abort(400)
+    comments = comment_queries.comment_page(g.space, "debate", debate.id, order, page_number())
+    shown = comment_queries.flatten(comments.items)
+    if comment_form is None:
+        comment_form = build_comment_form(g.space, current_user)
+    return render_template(
+        "debates/show.html", debate=debate, comments=comments, comment_order=order,
+        comment_votes=comment_queries.votes_by(current_user, shown),
+        comment_form=comment_form,
+        my_vote=queries.user_vote(debate, current_user),
+        can_edit=permissions.can_edit(current_user, debate),
+        can_vote=permissions.can_vote(current_user, debate),
+        can_feature=permissions.can_feature(current_user, g.space),
+        flagged=already_flagged(current_user, "debate", debate.id),
+        participants=(queries.participant_cities(debate) if g.space.is_alliance else []),
+        member_ids=(queries.member_city_ids(g.space) if g.space.is_alliance else set()),
+    ), status
+
+
+@bp.route("/<space:space>/debates/<int:debate_id>")
+def show(debate_id: int) -> Any:
+    return render_debate(_debate_or_404(debate_id))
+
+
+@bp.route("/<space:space>/debates/<int:debate_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(debate_id: int) -> Any:
+    debate = _debate_or_404(debate_id)
+    if debate.author_id != current_user.id:
+        abort(403)
+    if not permissions.can_edit(current_user, debate):
+        flash(_("This debate can no longer be edited: it has more votes than %(n)d.",
+                n=g.space.setting("debate_edit_vote_limit")), "error")
+        return redirect(url_for("debates.show", debate_id=debate.id)), 303
+    form = _geozone_choices(DebateForm(obj=None))
+    if request.method == "GET":
+        form.title.data, form.description.data = debate.title, debate.description
+        form.tags.data = ", ".join(t.name for t in debate.tags)
+        form.geozone.data = debate.geozone.slug if debate.geozone else ""
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("debates/form.html", form=form, debate=debate), status
+    try:
+        services.edit_debate(current_user, debate, title=form.title.data,
+                             description=form.description.data, tags=form.tags.data or "",
+                             geozone_slug=form.geozone.data or None)
+    except DomainError as error:
+        _attach(form, error)
+        return render_template("debates/form.html", form=form, debate=debate), error.status
+    flash(_("Your changes are saved."), "success")
+    return redirect(url_for("debates.show", debate_id=debate.id))
+
+
+@bp.route("/<space:space>/debates/<int:debate_id>/history")
+def history(debate_id: int) -> Any:
+    debate = _debate_or_404(debate_id)
+    return render_template("debates/history.html", debate=debate,
+                           revisions=queries.revisions(debate))
+
+
+@bp.route("/<space:space>/debates/<int:debate_id>/vote", methods=["POST"])
+@login_required
+@rate_limited("RATELIMIT_VOTE", per_user=True)
+def vote(debate_id: int) -> Any:
+    _debate_or_404(debate_id)
+    value = request.form.get("value")
+    if value not in ("agree", "disagree"):
+        abort(400)
+    try:
+        debate = services.vote(current_user, g.space, debate_id, agree=value == "agree")
+        message, status = None, 200
+    except DomainError as error:
+        debate = _debate_or_404(debate_id)
+        message, status = error.message, error.status
+    if wants_fragment():
+        return render_template("debates/_votes.html", debate=debate,
+                               my_vote=queries.user_vote(debate, current_user),
+                               can_vote=permissions.can_vote(current_user, debate),
+                               vote_error=message), status
+    if message:
+        flash(message, "error")
+        return render_debate(debate, status=status)
+    return redirect(url_for("debates.show", debate_id=debate_id) + "#votes", 303)
+
+
+@bp.route("/<space:space>/debates/<int:debate_id>/feature", methods=["POST"])
+@login_required
+def feature(debate_id: int) -> Any:
+    debate = _debate_or_404(debate_id)
+    try:
+        services.set_featured(current_user, debate, request.form.get("featured") == "1")
+    except DomainError as error:
+        abort(error.status)
+    return redirect(url_for("debates.show", debate_id=debate_id), 303)
+
+
+TARGET_PAGES["debate"] = render_debate

@@ -1,0 +1,117 @@
+"""Pages run a bounded number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+
+from decide.accounts.models import User
+from decide.cities.models import Space
+from decide.comments.models import PATH_WIDTH, Comment
+from decide.core.db import sync_id_sequence, utcnow
+from decide.debates.models import Debate
+from decide.extensions import db
+from tests.debates.helpers import new_comment, new_debate
+
+
+def _bulk_debates(app, count: int) -> None:
+    with app.app_context():
+        space_id = db.session.scalar(select(Space.id).where(Space.slug == "aurora"))
+        author_id = db.session.scalar(select(User.id))
+        now = utcnow()
+        rows = [{"space_id": space_id, "author_id": author_id, "title": f"Bulk debate {n}",
+                 "description": "x", "description_html": "<p>x</p>", "locale": "es",
+                 "votes_agree": n % 7, "votes_disagree": n % 3, "votes_unverified": 0,
+                 "comments_count": n % 11, "flags_count": 0, "hot_score": n / 1000,
+                 "confidence_score": (n % 100) / 100, "last_activity_at": now,
+                 "created_at": now, "updated_at": now} for n in range(count)]
+        for start in range(0, count, 10_000):
+            db.session.execute(insert(Debate), rows[start:start + 10_000])
+        db.session.commit()
+
+
+def _bulk_comments(app, debate_id: int, count: int) -> None:
+    """`count` comments: a tenth top-level, the rest replies in chains under them."""
+    with app.app_context():
+        first = db.session.get(Comment, new_comment(app, debate_id))
+        space_id, author_id = first.space_id, first.author_id
+        from sqlalchemy import func
+
+        first_id = (db.session.scalar(select(func.max(Comment.id))) or 0) + 1
+        now = utcnow()
+        next_id = first_id
+        rows = []
+        parents: list[dict] = []
+        for n in range(count - 1):
+            if n % 10 == 0 or not parents:
+                row = {"parent_id": None, "depth": 0, "path": str(next_id).zfill(PATH_WIDTH),
+                       "root_id": next_id}
+                parents = [row]
+            else:
+                parent = parents[-1]
+                row = {"parent_id": parent["id"], "depth": parent["depth"] + 1,
+                       "path": parent["path"] + "/" + str(next_id).zfill(PATH_WIDTH),
+                       "root_id": parent["root_id"]}
+                parent["replies_count"] += 1
+                parents.append(row)
+            row.update({"id": next_id, "space_id": space_id, "target_type": "debate",
+                        "target_id": debate_id, "author_id": author_id,
+                        "body": f"Bulk comment {n}", "body_html": f"<p>Bulk comment {n}</p>",
+                        "votes_up": n % 5, "votes_down": 0, "confidence_score": n / count,
+                        "replies_count": 0, "flags_count": 0, "created_at": now,
+                        "updated_at": now})
+            rows.append(row)
+            next_id += 1
+        db.session.execute(insert(Comment), rows)
+        sync_id_sequence("comments")
+        db.session.execute(update(Debate).where(Debate.id == debate_id).values(
+            comments_count=Debate.comments_count + count))
+        db.session.commit()
+
+
+def _index_some(app, count: int) -> None:
+    """Make bulk rows searchable, as the services do for real ones."""
+    from decide.search.services import index_document
+
+    with app.app_context():
+        for debate in db.session.scalars(select(Debate).order_by(Debate.id.desc()).limit(count)):
+            index_document(space_id=debate.space_id, target_type="debate",
+                           target_id=debate.id, locale="es", title=debate.title, body="")
+        db.session.commit()
+
+
+def _count(client, count_queries, url: str) -> int:
+    with count_queries() as counter:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    return counter.count
+
+
+def test_debate_list_with_100000_debates(app, logged_in, count_queries) -> None:
+    client = logged_in("ana")
+    new_debate(app, tags="climate")
+    urls = ["/aurora/debates/", "/aurora/debates/?order=top&page=3",
+            "/aurora/debates/?order=active", "/aurora/debates/?order=new",
+            "/aurora/debates/?tag=climate", "/aurora/debates/?geozone=norte",
+            "/aurora/debates/?q=bulk", "/aurora/"]
+    _bulk_debates(app, 60)  # three pages: the same shape as a large list
+    _index_some(app, 60)
+    small = [_count(client, count_queries, url) for url in urls]
+    _bulk_debates(app, 100_000)
+    _index_some(app, 200)
+    large = [_count(client, count_queries, url) for url in urls]
+    assert small == large, dict(zip(urls, zip(small, large, strict=True), strict=True))
+    assert max(large) <= 14
+
+
+def test_debate_page_with_2000_comments(app, logged_in, count_queries) -> None:
+    client = logged_in("ana")
+    debate_id = new_debate(app)
+    _bulk_comments(app, debate_id, 200)  # two pages of threads with replies
+    urls = [f"/aurora/debates/{debate_id}", f"/aurora/debates/{debate_id}?order=newest&page=2"]
+    small = [_count(client, count_queries, url) for url in urls]
+    _bulk_comments(app, debate_id, 2_000)
+    large = [_count(client, count_queries, url) for url in urls]
+    assert small == large
+    assert max(large) <= 16
+    html = client.get(urls[0]).get_data(as_text=True)
+    assert html.count('class="comment') >= 10 and 'class="continue"' in html
