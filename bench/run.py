@@ -48,9 +48,16 @@ def load(port: int, path: str, seconds: float, clients: int) -> dict[str, float]
         bad = 0
         while time.monotonic() < stop:
             started = time.perf_counter()
-            conn.request("GET", path, headers={"Accept-Language": "es"})
-            response = conn.getresponse()
-            response.read()
+            try:
+                conn.request("GET", path, headers={"Accept-Language": "es"})
+                response = conn.getresponse()
+                response.read()
+            except (http.client.HTTPException, OSError):
+                # The server closed an idle keep-alive connection: reconnect, count it.
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                bad += 1
+                continue
             mine.append(time.perf_counter() - started)
             if response.status != 200:
                 bad += 1

@@ -293,6 +293,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
             "confirmed_at": user.confirmed_at.isoformat() if user.confirmed_at else None,
             "terms_accepted_at": (user.terms_accepted_at.isoformat()
                                   if user.terms_accepted_at else None),
+            "email_notifications_turned_off": list(user.email_opt_outs or []),
         },
         "residence": {
             "city": residence.city.slug,

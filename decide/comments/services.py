@@ -7,13 +7,13 @@ from typing import Any
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from decide.accounts.models import User
+from decide.accounts.services import PERSONAL_DATA_EXPORTERS
 from decide.cities.models import Space
 from decide.comments import permissions
 from decide.comments.models import PATH_WIDTH, Comment, CommentVote
-from decide.core.db import get_in_space, locked, utcnow
+from decide.core.db import commit_unique, get_in_space, locked, utcnow
 from decide.core.errors import DomainError
 from decide.core.scoring import wilson_lower_bound
 from decide.core.signals import comment_created
@@ -124,9 +124,23 @@ def vote_comment(user: User, space: Space, comment_id: int, up: bool) -> Comment
         db.session.rollback()
         return comment
     comment.confidence_score = wilson_lower_bound(comment.votes_up, comment.votes_down)
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise DomainError(_("Your vote was already counted."), status=409) from exc
+    commit_unique(_("Your vote was already counted."))
     return comment
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """The person's comments and comment votes, for the data download."""
+    comments = db.session.scalars(select(Comment).where(Comment.author_id == user.id)
+                                  .order_by(Comment.id)).all()
+    votes = db.session.execute(select(CommentVote.comment_id, CommentVote.value)
+                               .where(CommentVote.user_id == user.id)
+                               .order_by(CommentVote.id)).all()
+    return {
+        "comments": [{"id": c.id, "on": f"{c.target_type}:{c.target_id}",
+                      "reply_to": c.parent_id, "body": c.body, "deleted": c.is_deleted,
+                      "created_at": c.created_at.isoformat()} for c in comments],
+        "votes": [{"comment_id": v.comment_id, "value": v.value} for v in votes],
+    }
+
+
+PERSONAL_DATA_EXPORTERS["comments"] = personal_data

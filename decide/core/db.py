@@ -99,3 +99,17 @@ def sync_id_sequence(table: str) -> None:
         db.session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+
+
+def commit_unique(duplicate_message: str) -> None:
+    """Commit; when a unique constraint refused a duplicate (a concurrent request of the same
+    person won the race), roll back and refuse with `duplicate_message` (409)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from decide.core.errors import DomainError
+
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise DomainError(duplicate_message, status=409) from exc

@@ -7,11 +7,11 @@ from typing import Any
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from decide.accounts.models import User
+from decide.accounts.services import PERSONAL_DATA_EXPORTERS
 from decide.cities.models import Geozone, Space
-from decide.core.db import get_in_space, locked, utcnow
+from decide.core.db import commit_unique, get_in_space, locked, utcnow
 from decide.core.errors import DomainError
 from decide.core.scoring import hot_score, wilson_lower_bound
 from decide.core.signals import debate_created, debate_updated
@@ -163,12 +163,7 @@ def vote(user: User, space: Space, debate_id: int, agree: bool) -> Debate:
         return debate
     debate.last_activity_at = utcnow()
     rescore(debate)
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        # A second request of the same person won the race; the schema kept one vote.
-        db.session.rollback()
-        raise DomainError(_("Your vote was already counted."), status=409) from exc
+    commit_unique(_("Your vote was already counted."))
     return debate
 
 
@@ -199,3 +194,23 @@ def count_comment(debate: Debate) -> None:
     debate.comments_count += 1
     debate.last_activity_at = utcnow()
     rescore(debate)
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """The person's debates and votes, for the data download."""
+    debates = db.session.scalars(select(Debate).where(Debate.author_id == user.id)
+                                 .order_by(Debate.id)).all()
+    votes = db.session.execute(select(DebateVote.debate_id, DebateVote.agree,
+                                      DebateVote.created_at)
+                               .where(DebateVote.user_id == user.id)
+                               .order_by(DebateVote.id)).all()
+    return {
+        "debates": [{"id": d.id, "space_id": d.space_id, "title": d.title,
+                     "description": d.description, "created_at": d.created_at.isoformat()}
+                    for d in debates],
+        "votes": [{"debate_id": v.debate_id, "agree": v.agree,
+                   "created_at": v.created_at.isoformat()} for v in votes],
+    }
+
+
+PERSONAL_DATA_EXPORTERS["debates"] = personal_data

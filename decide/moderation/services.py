@@ -7,10 +7,11 @@ from typing import Any
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from decide.accounts.models import User
+from decide.accounts.services import PERSONAL_DATA_EXPORTERS
 from decide.cities.models import Space
+from decide.core.db import commit_unique
 from decide.core.errors import DomainError
 from decide.core.permissions import can
 from decide.core.targets import get_target
@@ -43,9 +44,16 @@ def flag(user: User, space: Space, target_type: str, target_id: int, reason: str
                   user_id=user.id, reason=reason, note=(note or "").strip() or None)
     db.session.add(record)
     target.flags_count = type(target).flags_count + 1  # in SQL: concurrent flags all count
-    try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise DomainError(_("You have already flagged this."), status=409) from exc
+    commit_unique(_("You have already flagged this."))
     return record
+
+
+def personal_data(user: User) -> list[dict[str, Any]]:
+    """The flags the person raised, for the data download."""
+    return [{"on": f"{f.target_type}:{f.target_id}", "reason": f.reason, "note": f.note,
+             "created_at": f.created_at.isoformat()}
+            for f in db.session.scalars(select(Flag).where(Flag.user_id == user.id)
+                                        .order_by(Flag.id))]
+
+
+PERSONAL_DATA_EXPORTERS["flags"] = personal_data

@@ -209,3 +209,20 @@ def test_posting_floods_get_a_translated_429_that_keeps_the_text(app, make_user,
     other.post("/accounts/login", data={"identifier": "bea", "password": PASSWORD})
     assert other.post(f"/aurora/comments/debate/{debate_id}",
                       data={"body": "Hola"}).status_code == 303
+
+
+def test_data_download_includes_debates_comments_votes_flags(app, logged_in, make_user) -> None:
+    import json
+
+    make_user("author")
+    other = new_debate(app, author="author")
+    client = logged_in("ana", locale="en")
+    mine = new_debate(app, title="My own debate")
+    new_comment(app, other, author="ana", body="My comment")
+    client.post(f"/aurora/debates/{other}/vote", data={"value": "agree"})
+    client.post(f"/aurora/flag/debate/{other}", data={"reason": "spam"})
+    data = json.loads(client.get("/accounts/export").data)
+    assert [d["id"] for d in data["debates"]["debates"]] == [mine]
+    assert data["debates"]["votes"][0]["debate_id"] == other
+    assert data["comments"]["comments"][0]["body"] == "My comment"
+    assert data["flags"][0]["reason"] == "spam"
