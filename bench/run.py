@@ -2,7 +2,7 @@
 
 Usage (after `decide bench generate`, see bench/README.md):
     python bench/run.py --database-url sqlite:////abs/path/decide.db --debate-id 1
-It starts gunicorn (2 workers, 4 threads each; the machine has 2 cores) on 127.0.0.1, sends
+It starts gunicorn (by default 8 sync workers; the machine has 2 cores) on 127.0.0.1, sends
 requests from a pool of client threads for a fixed time per page, and prints one table row per
 page. Only loopback is used.
 """
@@ -90,13 +90,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=5077)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker; 1 (the default) is gunicorn's sync worker. "
+                             "Threaded workers crashed under load, see bench/README.md")
     parser.add_argument("--instance", default=str(ROOT / "instance" / "bench"))
     args = parser.parse_args()
     env = dict(os.environ, DECIDE_DATABASE_URL=args.database_url,
                DECIDE_INSTANCE_PATH=args.instance, DECIDE_RATELIMIT_ENABLED="false",
                DECIDE_SECRET_KEY="bench")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
+        [sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
+         "--threads", str(args.threads),
          "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning", "decide:create_app()"],
         cwd=ROOT, env=env)
     try:

@@ -98,7 +98,8 @@ def test_the_worker_needs_redis(app: Flask) -> None:
 
 # --- RQ on Redis ----------------------------------------------------------------------------
 
-def redis_or_skip() -> Any:
+def redis_or_fail() -> Any:
+    """The test Redis; its absence fails the test (the README's test command needs it)."""
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -106,14 +107,14 @@ def redis_or_skip() -> Any:
     try:
         client.ping()
     except RedisConnectionError:
-        pytest.skip(f"no Redis at {REDIS_TEST_URL}")
+        pytest.fail(f"no Redis at {REDIS_TEST_URL}: start redis-server (see .ci/run)")
     return client
 
 
 @pytest.fixture
 def queued_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
     """A second app on the same database whose jobs go to Redis (a dedicated, flushed db)."""
-    client = redis_or_skip()
+    client = redis_or_fail()
     client.flushdb()
     application = create_app(make_config(
         tmp_path, REDIS_URL=REDIS_TEST_URL,

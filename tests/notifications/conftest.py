@@ -3,7 +3,6 @@ as the comments service sends it (after the commit, without a request)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -14,35 +13,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from decide import create_app
 from decide.extensions import db
-from tests.conftest import make_config, reset_schema
-
-
-def wire(application: Flask) -> Flask:
-    """What the factory does for this module (see decide/__init__.py), for apps built here."""
-    from decide import notifications
-    from decide.notifications.views import bp
-
-    if "notifications" not in application.blueprints:
-        application.register_blueprint(bp)
-        notifications.init_app(application)
-    return application
-
-
-@pytest.fixture(scope="session")
-def app(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """The shared app once the factory registers the notifications module; until then, one
-    built and wired here (blueprints cannot be added to an app that served requests)."""
-    if "notifications" in app.blueprints:
-        yield app
-        return
-    application = wire(create_app(make_config(tmp_path_factory.mktemp("notifications"))))
-    reset_schema(application)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 class World:

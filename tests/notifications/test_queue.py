@@ -13,17 +13,17 @@ from decide import create_app
 from decide.core import jobs
 from decide.extensions import db
 from tests.conftest import mailbox, make_config
-from tests.core.test_jobs import REDIS_TEST_URL, redis_or_skip
-from tests.notifications.conftest import World, wire
+from tests.core.test_jobs import REDIS_TEST_URL, redis_or_fail
+from tests.notifications.conftest import World
 
 
 @pytest.fixture
 def queued_world(app: Flask, make_user: Any, tmp_path: Path) -> Iterator[World]:
-    client = redis_or_skip()
+    client = redis_or_fail()
     client.flushdb()
-    application = wire(create_app(make_config(
+    application = create_app(make_config(
         tmp_path, REDIS_URL=REDIS_TEST_URL,
-        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"])))
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"]))
     yield World(application, make_user)
     client.flushdb()
     with application.app_context():

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from decide.accounts.models import User
 from decide.extensions import db
 from tests.conftest import mailbox
@@ -280,12 +278,10 @@ def test_reading_keeps_the_time_of_the_last_event(app, world: World) -> None:
     assert {n["id"]: n["updated_at"] for n in after} == before
 
 
-def test_through_the_comments_service_when_present(app, world: World) -> None:
+def test_through_the_comments_service(app, world: World) -> None:
     """The contract with decide.comments.services: comment_created after the commit."""
-    services = pytest.importorskip("decide.comments.services")
-    if not hasattr(services, "post_comment"):
-        pytest.skip("no post_comment yet")
     from decide.cities.queries import city_by_slug
+    from decide.comments import services
 
     ana, bea = world.user("ana"), world.user("bea")
     debate = world.debate(ana)
