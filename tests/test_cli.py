@@ -75,3 +75,25 @@ def test_demo_is_idempotent(app) -> None:
     assert "decide-demo-2026" in second.output
     with app.app_context():
         assert db.session.query(User).count() == count == 11
+
+
+def test_demo_with_the_shipped_configuration(app) -> None:
+    """The README's first command: real cities, demo accounts and debates in three languages."""
+    from decide.config import CONFIG_DIR
+    from decide.debates.models import Debate
+
+    app.config.update(CITIES_DIR=str(CONFIG_DIR / "cities"),
+                      ALLIANCES_DIR=str(CONFIG_DIR / "alliances"))
+    try:
+        result = run(app, "demo", "--no-serve")
+        assert result.exit_code == 0, result.output
+        assert "demo debates: 5 created" in result.output
+        again = run(app, "demo", "--no-serve")
+        assert "demo debates: 0 created" in again.output
+    finally:
+        app.config.update(CITIES_DIR=str(FIXTURE_CONFIG / "cities"),
+                          ALLIANCES_DIR=str(FIXTURE_CONFIG / "alliances"))
+    with app.app_context():
+        debates = db.session.scalars(db.select(Debate)).all()
+        assert {d.locale for d in debates} == {"es", "en", "pt_BR"}
+        assert sum(d.comments_count for d in debates) >= 12

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from decide.accounts.models import User
@@ -124,7 +125,7 @@ def vote_comment(user: User, space: Space, comment_id: int, up: bool) -> Comment
         db.session.rollback()
         return comment
     comment.confidence_score = wilson_lower_bound(comment.votes_up, comment.votes_down)
-    commit_unique(_("Your vote was already counted."))
+    commit_unique(_l("Your vote was already counted."))
     return comment
 
 

@@ -101,9 +101,9 @@ def sync_id_sequence(table: str) -> None:
             f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
 
 
-def commit_unique(duplicate_message: str) -> None:
+def commit_unique(duplicate_message: Any) -> None:
     """Commit; when a unique constraint refused a duplicate (a concurrent request of the same
-    person won the race), roll back and refuse with `duplicate_message` (409)."""
+    person won the race), roll back and refuse with `duplicate_message` (a lazy text, 409)."""
     from sqlalchemy.exc import IntegrityError
 
     from decide.core.errors import DomainError
@@ -112,4 +112,4 @@ def commit_unique(duplicate_message: str) -> None:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise DomainError(duplicate_message, status=409) from exc
+        raise DomainError(str(duplicate_message), status=409) from exc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import format_currency, get_locale
 from flask_login import current_user
 
@@ -37,6 +37,9 @@ def available_locales() -> tuple[str, ...]:
 
 def select_locale() -> str:
     """Explicit choice (account, then cookie) > Accept-Language > space default > deployment."""
+    if not has_request_context():
+        # Command line and job worker: texts for a person use force_locale(their locale).
+        return current_app.config.get("DEFAULT_LOCALE", "es")
     allowed = available_locales()
     explicit = None
     if current_user and current_user.is_authenticated:
@@ -63,8 +66,9 @@ def select_timezone() -> str:
     space = g.get("space")
     if space is not None:
         return space.timezone
-    if current_user and current_user.is_authenticated and current_user.home_city is not None:
-        return current_user.home_city.timezone
+    user = current_user if has_request_context() else None
+    if user and user.is_authenticated and user.home_city is not None:
+        return user.home_city.timezone
     return current_app.config.get("DEFAULT_TIMEZONE", "UTC")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from decide.accounts.models import User
@@ -163,7 +164,7 @@ def vote(user: User, space: Space, debate_id: int, agree: bool) -> Debate:
         return debate
     debate.last_activity_at = utcnow()
     rescore(debate)
-    commit_unique(_("Your vote was already counted."))
+    commit_unique(_l("Your vote was already counted."))
     return debate
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from decide.accounts.models import User
@@ -44,7 +45,7 @@ def flag(user: User, space: Space, target_type: str, target_id: int, reason: str
                   user_id=user.id, reason=reason, note=(note or "").strip() or None)
     db.session.add(record)
     target.flags_count = type(target).flags_count + 1  # in SQL: concurrent flags all count
-    commit_unique(_("You have already flagged this."))
+    commit_unique(_l("You have already flagged this."))
     return record
 
 
