@@ -282,4 +282,5 @@ def profile(username: str) -> Any:
     user = queries.public_profile(username)
     if user is None:
         abort(404)
-    return render_template("accounts/profile.html", profile=user)
+    return render_template("accounts/profile.html", profile=user,
+                           activity=queries.recent_activity(user))

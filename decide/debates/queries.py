@@ -153,3 +153,21 @@ def search(space: Space, query: str, limit: int) -> tuple[list[Debate], int]:
     """The best matches for the space's search page, and how many there are."""
     page = paginate(debate_list(space, DebateFilters(query=query)), 1, limit)
     return page.items, page.total
+
+
+def activity_of(user: Any, limit: int) -> list[tuple[str, str, Space, int, int | None, Any]]:
+    """(kind, title, space, debate id, comment id, date) of the person's newest visible debates
+    and comments on debates: two queries, whatever they published."""
+    debates = db.session.execute(
+        select(Debate, Space).join(Space, Space.id == Debate.space_id)
+        .where(Debate.author_id == user.id, Debate.hidden_at.is_(None))
+        .order_by(Debate.created_at.desc()).limit(limit)).all()
+    comments = db.session.execute(
+        select(Comment, Debate, Space)
+        .join(Debate, and_(Comment.target_type == "debate", Debate.id == Comment.target_id))
+        .join(Space, Space.id == Debate.space_id)
+        .where(Comment.author_id == user.id, Comment.deleted_at.is_(None),
+               Comment.hidden_at.is_(None), Debate.hidden_at.is_(None))
+        .order_by(Comment.created_at.desc()).limit(limit)).all()
+    return ([("debate", d.title, s, d.id, None, d.created_at) for d, s in debates]
+            + [("comment", d.title, s, d.id, c.id, c.created_at) for c, d, s in comments])

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from decide.accounts.queries import ACTIVITY_PROVIDERS, ActivityItem
 from decide.cities.sections import HOME_SECTIONS, MODULE_ENDPOINTS
 from decide.cities.themes import MODULES
 from decide.comments import queries as comment_queries
@@ -228,3 +229,15 @@ def feature(debate_id: int) -> Any:
 
 
 TARGET_PAGES["debate"] = render_debate
+
+
+def _debate_activity(user: Any, limit: int) -> list[ActivityItem]:
+    """The person's debates and comments on debates, for the profile page."""
+    return [ActivityItem(kind, title, url_for("debates.show", space=space, debate_id=debate_id)
+                         + (f"#comment-{comment_id}" if comment_id else ""),
+                         space.name, created_at)
+            for kind, title, space, debate_id, comment_id, created_at
+            in queries.activity_of(user, limit)]
+
+
+ACTIVITY_PROVIDERS["debates"] = _debate_activity

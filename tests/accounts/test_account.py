@@ -108,3 +108,16 @@ def test_public_profile_shows_badges(app, client, make_user) -> None:
     html = client.get("/users/org", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Org org" in html and "badge--organisation" in html
     assert client.get("/users/nobody").status_code == 404
+
+
+def test_profile_lists_recent_activity(app, client, make_user) -> None:
+    from tests.debates.helpers import new_comment, new_debate
+
+    make_user("ana")
+    debate_id = new_debate(app, title="Shade for every square")
+    new_comment(app, debate_id, author="ana", body="More trees")
+    other = new_debate(app, title="Another debate in Borealis", where="borealis")
+    html = client.get("/users/ana", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Started a debate" in html and "Commented on" in html
+    assert f'href="/aurora/debates/{debate_id}"' in html
+    assert f"/borealis/debates/{other}" in html and "Borealis" in html
