@@ -44,6 +44,7 @@ def extract() -> None:
         "-F", "babel.cfg",
         *keywords,
         "--sort-by-file",
+        "--no-wrap",
         "--project", "Decide",
         "--copyright-holder", "Decide contributors",
         "-o", str(POT.relative_to(ROOT)),
@@ -70,6 +71,7 @@ def refresh(locale: str) -> None:
             "-l", locale,
             "--no-fuzzy-matching",
             "--ignore-obsolete",
+            "--no-wrap",
         )  # fmt: skip
 
 
@@ -98,7 +100,7 @@ def fill_source_locale() -> int:
         filled += (message.string, message.fuzzy) != before
     if filled:
         with po_path(SOURCE_LOCALE).open("wb") as fh:
-            write_po(fh, catalog, ignore_obsolete=True)
+            write_po(fh, catalog, ignore_obsolete=True, width=0)  # like pybabel --no-wrap
     return filled
 
 
