@@ -108,10 +108,13 @@
     if (slot.firstElementChild) { slot.querySelector("textarea").focus(); return; }
     var form = template.content.firstElementChild.cloneNode(true);
     form.querySelector('input[name="parent_id"]').value = parentId;
+    // Give the copied fields ids of their own, so each label points at its field.
+    form.querySelectorAll("[id]").forEach(function (field) {
+      var label = form.querySelector('label[for="' + field.id + '"]');
+      field.id = field.id + "-" + parentId;
+      if (label) { label.setAttribute("for", field.id); }
+    });
     var textarea = form.querySelector("textarea");
-    var label = form.querySelector("label");
-    textarea.id = "reply-body-" + parentId;
-    if (label) { label.setAttribute("for", textarea.id); }
     slot.appendChild(form);
     textarea.focus();
   });
