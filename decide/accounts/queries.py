@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from decide.accounts.models import Residence, RoleAssignment, User
 from decide.extensions import db
+
+
+def with_badges(author: Any) -> Any:
+    """Loader option for an author relationship shown with badges: the person, their roles
+    and each role's space, in a bounded number of queries."""
+    return joinedload(author).selectinload(User.roles).joinedload(RoleAssignment.space)
 
 
 def public_profile(username: str) -> User | None:

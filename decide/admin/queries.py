@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from decide.accounts.models import Residence, RoleAssignment, User
+from decide.accounts.models import Residence, RoleAssignment
 from decide.cities.models import Space
 from decide.core.db import in_space
 from decide.extensions import db
@@ -33,9 +33,3 @@ def resident_count(space: Space) -> int:
             AllianceMembership.alliance_id == space.id)
         condition = Residence.city_id.in_(members)
     return db.session.scalar(select(func.count(Residence.id)).where(condition)) or 0
-
-
-def user_by_username(username: str) -> User | None:
-    from decide.accounts.services import find_by_username
-
-    return find_by_username(username)

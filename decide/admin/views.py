@@ -47,7 +47,7 @@ def grant_role() -> Any:
     form = GrantRoleForm()
     if not form.validate_on_submit():
         return _render(form, 400)
-    user = queries.user_by_username(form.username.data)
+    user = account_services.find_by_username(form.username.data)
     if user is None or user.is_deleted:
         form.username.errors = [_("No account has this username.")]
         return _render(form, 404)

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from decide.accounts.models import RoleAssignment, User
+from decide.accounts.queries import with_badges
 from decide.cities.models import Space
 from decide.comments.models import Comment, CommentVote
 from decide.core.db import in_space
@@ -27,10 +27,6 @@ class Thread:
     children: list[Thread] = field(default_factory=list)
     # Replies exist below what is shown (too deep or too many): link to the thread page.
     continues: bool = False
-
-
-def _author_options() -> Any:
-    return joinedload(Comment.author).selectinload(User.roles).joinedload(RoleAssignment.space)
 
 
 def _ordered(statement: Select[Any], order: str) -> Select[Any]:
@@ -63,7 +59,7 @@ def _descendants(roots: list[Comment], max_depth: int) -> list[Comment]:
         .join(numbered, numbered.c.cid == Comment.id)
         .where(numbered.c.position <= REPLIES_PER_THREAD)
         .order_by(Comment.path)
-        .options(_author_options())).unique())
+        .options(with_badges(Comment.author))).unique())
 
 
 def _build(roots: list[Comment], max_depth: int) -> list[Thread]:
@@ -90,7 +86,7 @@ def comment_page(space: Space, target_type: str, target_id: int, order: str,
                                        Comment.target_id == target_id,
                                        Comment.parent_id.is_(None),
                                        Comment.hidden_at.is_(None)),
-        order).options(_author_options())
+        order).options(with_badges(Comment.author))
     result = paginate(roots, page, TOP_LEVEL_PER_PAGE)
     result.items = _build(result.items, VISIBLE_DEPTH)
     return result
@@ -100,7 +96,7 @@ def thread(space: Space, comment_id: int) -> Thread | None:
     """The thread under one comment (the "continue this thread" page)."""
     root = db.session.scalar(
         in_space(Comment, space).where(Comment.id == comment_id, Comment.hidden_at.is_(None))
-        .options(_author_options()))
+        .options(with_badges(Comment.author)))
     if root is None:
         return None
     return _build([root], root.depth + VISIBLE_DEPTH)[0]

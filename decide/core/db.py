@@ -72,17 +72,25 @@ def get_in_space(model: type[ScopedModel], object_id: int, space: Space) -> Scop
     return obj
 
 
+def sqlite_write_lock() -> bool:
+    """On SQLite, which locks the whole database, start a fresh transaction and take the write
+    lock before reading, so that concurrent writers queue instead of failing on a stale
+    snapshot. Returns False (and does nothing) on other engines, which lock rows instead."""
+    session = db.session
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    session.commit()
+    # Any write statement takes the lock, even one that changes no row.
+    session.execute(text("UPDATE spaces SET id = id WHERE id < 0"))
+    return True
+
+
 def locked(model: type[ScopedModel], object_id: int, space: Space) -> ScopedModel:
     """Load a space-owned row for a write that must not interleave with another (counters,
-    one-per-person rules): PostgreSQL locks the row (SELECT ... FOR UPDATE); SQLite, which
-    locks the whole database, starts a fresh transaction and takes the write lock first, so
-    that concurrent writers queue instead of failing on a stale snapshot."""
+    one-per-person rules): PostgreSQL locks the row (SELECT ... FOR UPDATE); SQLite the
+    database (`sqlite_write_lock`)."""
     session = db.session
-    if session.get_bind().dialect.name == "sqlite":
-        session.commit()
-        # Plain SQL: a Core UPDATE would also bump updated_at through its onupdate default.
-        session.execute(text(f"UPDATE {model.__tablename__} SET id = id WHERE id = :id"),
-                        {"id": object_id})
+    if sqlite_write_lock():
         statement = in_space(model, space).where(model.id == object_id)
     else:
         statement = in_space(model, space).where(model.id == object_id).with_for_update()

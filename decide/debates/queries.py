@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
-from decide.accounts.models import Residence, RoleAssignment, User
+from decide.accounts.models import Residence, User
+from decide.accounts.queries import with_badges
 from decide.cities.models import AllianceMembership, City, Geozone, Space
 from decide.comments.models import Comment
 from decide.core.db import in_space
@@ -34,10 +35,9 @@ class DebateFilters:
         return bool(self.tag or self.geozone or self.query)
 
 
-def _with_author() -> Any:
-    """Authors with the roles and residence their badges need."""
-    return (joinedload(Debate.author).selectinload(User.roles)
-            .joinedload(RoleAssignment.space))
+def _as_shown() -> list[Any]:
+    """What a debate card or page shows besides the debate: author badges, tags, district."""
+    return [with_badges(Debate.author), selectinload(Debate.tags), joinedload(Debate.geozone)]
 
 
 def featured(space: Space, limit: int = 3) -> list[Debate]:
@@ -46,7 +46,7 @@ def featured(space: Space, limit: int = 3) -> list[Debate]:
         in_space(Debate, space).where(Debate.hidden_at.is_(None),
                                       Debate.featured_at.is_not(None))
         .order_by(Debate.featured_at.desc()).limit(limit)
-        .options(_with_author(), selectinload(Debate.tags), joinedload(Debate.geozone))))
+        .options(*_as_shown())))
 
 
 def debate_list(space: Space, filters: DebateFilters) -> Select[tuple[Debate]]:
@@ -76,14 +76,13 @@ def debate_list(space: Space, filters: DebateFilters) -> Select[tuple[Debate]]:
         "new": [Debate.created_at.desc()],
     }[filters.order]
     ordering.append(Debate.id.desc())
-    return statement.order_by(*ordering).options(
-        _with_author(), selectinload(Debate.tags), joinedload(Debate.geozone))
+    return statement.order_by(*ordering).options(*_as_shown())
 
 
 def debate_for_page(space: Space, debate_id: int) -> Debate | None:
     return db.session.scalar(
         in_space(Debate, space).where(Debate.id == debate_id)
-        .options(_with_author(), selectinload(Debate.tags), joinedload(Debate.geozone)))
+        .options(*_as_shown()))
 
 
 def user_vote(debate: Debate, user: Any) -> bool | None:
@@ -101,7 +100,7 @@ def revisions(debate: Debate) -> list[DebateRevision]:
         .options(joinedload(DebateRevision.editor))))
 
 
-def participant_cities(debate: Debate) -> list[tuple[City | None, int]]:
+def participant_cities(debate: Debate, members: set[int]) -> list[tuple[City | None, int]]:
     """How many people took part (voted or commented) from each city: the verified residence
     when there is one, else the home city the person gave. Members of the alliance first."""
     voters = select(DebateVote.user_id.label("user_id")).where(
@@ -120,8 +119,6 @@ def participant_cities(debate: Debate) -> list[tuple[City | None, int]]:
         .group_by(city_id)).all()
     cities = {c.id: c for c in db.session.scalars(
         select(City).where(City.id.in_([r[0] for r in rows if r[0] is not None])))}
-    members = set(db.session.scalars(select(AllianceMembership.city_id).where(
-        AllianceMembership.alliance_id == debate.space_id)))
     result = [(cities.get(cid) if cid is not None else None, n) for cid, n in rows]
     return sorted(result, key=lambda pair: (
         pair[0] is None, pair[0] is not None and pair[0].id not in members, -pair[1],

@@ -135,6 +135,7 @@ def render_debate(debate: Debate, comment_form: CommentForm | None = None,
         abort(400)
     comments = comment_queries.comment_page(g.space, "debate", debate.id, order, page_number())
     shown = comment_queries.flatten(comments.items)
+    members = queries.member_city_ids(g.space) if g.space.is_alliance else set()
     if comment_form is None:
         comment_form = build_comment_form(g.space, current_user)
     return render_template(
@@ -146,8 +147,9 @@ def render_debate(debate: Debate, comment_form: CommentForm | None = None,
         can_vote=permissions.can_vote(current_user, debate),
         can_feature=permissions.can_feature(current_user, g.space),
         flagged=already_flagged(current_user, "debate", debate.id),
-        participants=(queries.participant_cities(debate) if g.space.is_alliance else []),
-        member_ids=(queries.member_city_ids(g.space) if g.space.is_alliance else set()),
+        participants=(queries.participant_cities(debate, members)
+                      if g.space.is_alliance else []),
+        member_ids=members,
     ), status
 
 

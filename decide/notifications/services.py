@@ -30,7 +30,7 @@ from sqlalchemy import inspect, select, update
 
 from decide.accounts.models import User
 from decide.comments.models import Comment
-from decide.core.db import utcnow
+from decide.core.db import sqlite_write_lock, utcnow
 from decide.core.jobs import enqueue
 from decide.core.mail import send_mail
 from decide.core.targets import TARGETS
@@ -112,13 +112,8 @@ def _serialise_per_recipient(user_id: int) -> None:
     PostgreSQL: lock the person's row until the commit. SQLite: take the database's write lock
     before reading (a no-op UPDATE), so the read below sees every committed event.
     """
-    session = db.session
-    if session.get_bind().dialect.name == "sqlite":
-        session.commit()
-        table = Notification.__table__
-        session.execute(table.update().where(table.c.id < 0).values(count=table.c.count))
-    else:
-        session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    if not sqlite_write_lock():
+        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
 def record(event: Event, comment: Comment) -> tuple[Notification, bool]:

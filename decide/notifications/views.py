@@ -121,20 +121,19 @@ def _bad_link() -> tuple[str, int]:
 @csrf.exempt  # mail clients POST "List-Unsubscribe=One-Click" (RFC 8058) without a form
 def unsubscribe(token: str) -> Any:
     """One click from an e-mail turns that kind of e-mail off."""
-    try:
-        _user, kind = services.unsubscribe(token)
-    except InvalidToken:
-        return _bad_link()
-    return render_template("notifications/unsubscribe.html", subscribed=False, token=token,
-                           kind_label=kind_label(kind), form=ButtonForm())
+    return _change_subscription(token, services.unsubscribe, subscribed=False)
 
 
 @bp.route("/resubscribe/<token>", methods=["POST"])
 def resubscribe(token: str) -> Any:
     """The button on the unsubscribe page: that kind of e-mail again."""
+    return _change_subscription(token, services.resubscribe, subscribed=True)
+
+
+def _change_subscription(token: str, change: Any, subscribed: bool) -> Any:
     try:
-        _user, kind = services.resubscribe(token)
+        _user, kind = change(token)
     except InvalidToken:
         return _bad_link()
-    return render_template("notifications/unsubscribe.html", subscribed=True, token=token,
-                           kind_label=kind_label(kind), form=ButtonForm())
+    return render_template("notifications/unsubscribe.html", subscribed=subscribed,
+                           token=token, kind_label=kind_label(kind), form=ButtonForm())

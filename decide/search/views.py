@@ -23,11 +23,12 @@ def index() -> Any:
     if len(query) > 200:
         abort(400)
     results = []
-    if query_terms(query):
+    searched = bool(query_terms(query))
+    if searched:
         for kind, (label, find, template) in SEARCHABLE.items():
             if g.space.has_module(kind):
                 items, total = find(g.space, query, RESULTS_PER_KIND)
                 results.append({"kind": kind, "label": label, "found": items,
                                 "total": total, "template": template})
     return render_template("search/index.html", query=query, results=results,
-                           searched=bool(query_terms(query)))
+                           searched=searched)
