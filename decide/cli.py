@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
+import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
 from werkzeug.serving import run_simple
 
-from decide.config import CONFIG_DIR
+from decide.config import DEFAULT_CONFIG_DIR, SettingsError, load_settings
+
+# Exit status for a configuration mistake (as for a usage error).
+CONFIG_ERROR_STATUS = 2
+
+
+def in_english(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command with English messages: the CLI speaks one language, whatever the
+    deployment's default locale (DomainError messages are translated)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with force_locale("en"):
+            return command(*args, **kwargs)
+
+    return wrapper
 
 
 def _config_dirs() -> tuple[Path, Path]:
-    cities = current_app.config.get("CITIES_DIR") or CONFIG_DIR / "cities"
-    alliances = current_app.config.get("ALLIANCES_DIR") or CONFIG_DIR / "alliances"
+    cities = current_app.config.get("CITIES_DIR") or DEFAULT_CONFIG_DIR / "cities"
+    alliances = current_app.config.get("ALLIANCES_DIR") or DEFAULT_CONFIG_DIR / "alliances"
     return Path(cities), Path(alliances)
 
 
@@ -25,25 +46,39 @@ def upgrade_database() -> None:
     upgrade()
 
 
-def load_spaces() -> str:
+def load_spaces(retire_missing: bool = False) -> str:
+    """Load the city and alliance files; the summary says what happened to every space."""
     from decide.cities.services import load_config
 
-    report = load_config(*_config_dirs())
-    return (f"spaces: {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged")
+    report = load_config(*_config_dirs(), retire_missing=retire_missing)
+    lines = [f"{label}: no file; kept, not updated" for label in report.without_file]
+    lines += [f"{label}: no file; retired (removed, it held no content)"
+              for label in report.retired]
+    summary = (f"spaces: {report.created} created, {report.updated} updated, "
+               f"{report.unchanged} unchanged")
+    if report.without_file:
+        summary += (f", {len(report.without_file)} without a file (kept; "
+                    "`decide config load --retire-missing` removes them)")
+    if report.retired:
+        summary += f", {len(report.retired)} retired"
+    return "\n".join([*lines, summary])
 
 
 config_group = click.Group("config", help="Deployment configuration.")
 
 
 @config_group.command("load")
+@click.option("--retire-missing", is_flag=True,
+              help="Remove spaces whose file was deleted; refused for a space with content.")
 @with_appcontext
-def config_load() -> None:
-    """Load config/cities/*.toml and config/alliances/*.toml into the database (idempotent)."""
+@in_english
+def config_load(retire_missing: bool) -> None:
+    """Load the cities/*.toml and alliances/*.toml files into the database (idempotent)."""
     from decide.cities.services import ConfigError
 
+    click.echo(f"configuration: {_config_dirs()[0].parent}")
     try:
-        click.echo(load_spaces())
+        click.echo(load_spaces(retire_missing))
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -88,15 +123,22 @@ def _space_or_fail(slug: str):  # noqa: ANN202 - returns a Space
 @click.option("--position", default=None, help="Public official's position.")
 @click.option("--level", default=None, type=click.IntRange(1, 5), help="Official's level.")
 @with_appcontext
+@in_english
 def users_create(email: str, username: str, password: str, locale: str, city_slug: str | None,
                  organisation: str | None, role: str | None, space_slug: str | None,
                  position: str | None, level: int | None) -> None:
     """Create a confirmed account, optionally with a role in a space."""
+    from email_validator import EmailNotValidError, validate_email
+
     from decide.accounts import services
     from decide.cities.queries import city_by_slug
     from decide.core.errors import DomainError
     from decide.extensions import db
 
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise click.ClickException(f"--email {email!r} is not an e-mail address: {exc}") from exc
     home_city = None
     if city_slug:
         home_city = city_by_slug(city_slug)
@@ -124,6 +166,7 @@ def users_create(email: str, username: str, password: str, locale: str, city_slu
 @users_group.command("confirm")
 @click.argument("email")
 @with_appcontext
+@in_english
 def users_confirm(email: str) -> None:
     """Mark an account's e-mail as confirmed."""
     from decide.core.db import utcnow
@@ -139,9 +182,16 @@ def users_confirm(email: str) -> None:
 @users_group.command("verify")
 @click.argument("email")
 @click.option("--city", "city_slug", required=True, help="City of verified residence.")
+@click.option("--move", is_flag=True,
+              help="Move an existing verified residence to this city.")
 @with_appcontext
-def users_verify(email: str, city_slug: str) -> None:
-    """Record a verified residence in a city (one city per person)."""
+@in_english
+def users_verify(email: str, city_slug: str, move: bool) -> None:
+    """Record a verified residence in a city (one city per person).
+
+    A person verified in another city keeps that residence unless --move is given: then they
+    become eligible in the new city (and its alliances) and stop being eligible in the old one.
+    """
     from decide.accounts import services
     from decide.cities.queries import city_by_slug
     from decide.core.errors import DomainError
@@ -150,11 +200,18 @@ def users_verify(email: str, city_slug: str) -> None:
     city = city_by_slug(city_slug)
     if city is None:
         raise click.ClickException(f"no city called {city_slug!r}")
+    previous = user.residence.city.slug if user.residence is not None else None
+    if previous not in (None, city.slug) and not move:
+        raise click.ClickException(
+            f"{user.email} is a verified resident of {previous}; add --move to move the "
+            f"residence to {city.slug} (they would stop supporting and voting as a resident "
+            f"of {previous} and its alliances)")
     try:
         services.set_residence(user, city, method="cli")
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(f"{user.email} is a verified resident of {city.slug}")
+    moved = f" (moved from {previous})" if previous not in (None, city.slug) else ""
+    click.echo(f"{user.email} is a verified resident of {city.slug}{moved}")
 
 
 @users_group.command("grant")
@@ -166,6 +223,7 @@ def users_verify(email: str, city_slug: str) -> None:
 @click.option("--position", default=None)
 @click.option("--level", default=None, type=click.IntRange(1, 5))
 @with_appcontext
+@in_english
 def users_grant(email: str, role: str, space_slug: str, position: str | None,
                 level: int | None) -> None:
     """Give an existing account a role in a space."""
@@ -180,17 +238,55 @@ def users_grant(email: str, role: str, space_slug: str, position: str | None,
     click.echo(f"{user.email} is {role} in {space_slug}")
 
 
+def _served_address(host: str, port: int) -> str:
+    """The address people open: a wildcard host (0.0.0.0, ::) is shown as the machine's name."""
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
+    elif ":" in host:
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _use_served_address(app: Flask, host: str, port: int) -> str:
+    """E-mails link to where the site is served (with the port) unless BASE_URL is set."""
+    if not app.config.get("BASE_URL"):
+        app.config["BASE_URL"] = _served_address(host, port)
+    return app.config["BASE_URL"]
+
+
+def insecure_cookie_warning(app: Flask, host: str) -> str | None:
+    """The one-line warning for secure-only cookies served over plain HTTP to a network."""
+    if not app.config.get("SESSION_COOKIE_SECURE") or _is_loopback(host):
+        return None
+    return ("warning: serving plain HTTP on the network with DECIDE_SESSION_COOKIE_SECURE=true:"
+            " browsers will not send the session cookie back, so signing in fails with "
+            "\"Your form expired\". Serve behind HTTPS, or set "
+            "DECIDE_SESSION_COOKIE_SECURE=false for a trial on a private network.")
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and stop.")
 @with_appcontext
+@in_english
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create or upgrade the database, load configuration and demo data, then serve."""
     from decide.cities.services import ConfigError
     from decide.demo import DEMO_PASSWORD, load_demo_accounts, load_demo_debates
 
     app = current_app._get_current_object()
+    # Before any demo data: the e-mails it sends must link to the served address and port.
+    base_url = _use_served_address(app, host, port)
     upgrade_database()
     try:
         click.echo(load_spaces())
@@ -207,7 +303,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Database: {app.config['SQLALCHEMY_DATABASE_URI']}")
     if no_serve:
         return
-    click.echo(f"Open http://{host}:{port}/   (mailbox: http://{host}:{port}/dev/mail)")
+    click.echo(f"Open {base_url}/   (mailbox: {base_url}/dev/mail)")
     # Plain HTTP on a developer's machine: secure-only cookies would never come back.
     app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     app.debug = True  # enables /dev/mail; the interactive debugger stays off
@@ -220,7 +316,13 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Serve with the development server (use gunicorn in production)."""
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    app = current_app._get_current_object()
+    base_url = _use_served_address(app, host, port)
+    warning = insecure_cookie_warning(app, host)
+    if warning:
+        click.secho(warning, err=True, fg="yellow")
+    click.echo(f"Serving on {base_url}/ (links in e-mails use {app.config['BASE_URL']})")
+    run_simple(host, port, app, threaded=True)
 
 
 def register_cli(app: Flask) -> None:
@@ -232,9 +334,22 @@ def register_cli(app: Flask) -> None:
 
 
 def main() -> None:
-    """Entry point of the `decide` console script."""
+    """Entry point of the `decide` console script.
+
+    A configuration mistake ends the command with one line and status 2, not a traceback.
+    """
     from decide import create_app
 
+    try:
+        load_settings()  # also before --help, which would print a traceback
+    except SettingsError as exc:
+        click.echo(f"decide: {exc}", err=True)
+        sys.exit(CONFIG_ERROR_STATUS)
     cli = FlaskGroup(create_app=create_app, add_version_option=False, load_dotenv=False,
                      set_debug_flag=False)
-    sys.exit(cli.main(prog_name="decide"))
+    try:
+        status = cli.main(prog_name="decide", standalone_mode=True)
+    except SettingsError as exc:
+        click.echo(f"decide: {exc}", err=True)
+        status = CONFIG_ERROR_STATUS
+    sys.exit(status)

@@ -5,19 +5,20 @@ from __future__ import annotations
 import re
 import tomllib
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_name
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from decide.cities.models import Alliance, AllianceMembership, City, Geozone, Space
 from decide.cities.settings import validate_settings
-from decide.cities.themes import ALLIANCE_KINDS, MEMBER_ROLES, MODULES, THEMES
+from decide.cities.themes import ALLIANCE_KINDS, MEMBER_ROLES, THEMES
 from decide.core.i18n import LOCALES
+from decide.core.modules import registry
 from decide.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -42,6 +43,24 @@ class LoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Spaces in the database whose file is gone, as "madrid" or "alliances/pact".
+    without_file: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+
+# What each kind of file may hold; anything else is refused so that typos never pass.
+COMMON_REQUIRED = ("name", "default_locale", "locales", "timezone", "currency", "modules")
+COMMON_OPTIONAL = ("description", "position", "theme", "settings")
+CITY_KEYS = (*COMMON_REQUIRED, "country", *COMMON_OPTIONAL, "geozones")
+CITY_REQUIRED = (*COMMON_REQUIRED, "country")
+ALLIANCE_KEYS = (*COMMON_REQUIRED, "kind", "themes", "members", *COMMON_OPTIONAL, "sdgs",
+                 "founded")
+ALLIANCE_REQUIRED = (*COMMON_REQUIRED, "kind", "themes", "members")
+THEME_KEYS = ("primary", "secondary", "logo")
+GEOZONE_KEYS = ("slug", "name")
+MEMBER_KEYS = ("city", "role", "since")
+# Tables whose rows belong to the space's configuration, not to its participation.
+CONFIGURATION_TABLES = {"geozones", "alliance_memberships"}
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -73,30 +92,51 @@ def _choice(path: Path, key: str, value: Any, allowed: Any) -> Any:
     return value
 
 
-def _common(path: Path, data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+def _check_keys(path: Path, prefix: str, table: dict[str, Any], allowed: tuple[str, ...],
+                required: tuple[str, ...] = (), top_level: tuple[str, ...] = ()) -> None:
+    """Refuse missing required keys and unknown keys, naming the first one."""
+    for key in required:
+        if key not in table:
+            raise ConfigError(path, f"{prefix}{key}", "is required")
+    for key in table:
+        if key not in allowed:
+            hint = ""
+            if key in top_level:
+                # TOML puts every key after a [table] header into that table.
+                hint = "; top-level keys must come before the first [table] or [[table]]"
+            raise ConfigError(path, f"{prefix}{key}",
+                              f"unknown key (allowed: {', '.join(allowed)}){hint}")
+
+
+def _common(path: Path, data: dict[str, Any], top_level: tuple[str, ...]) -> dict[str, Any]:
     """Fields every space has, validated."""
-    locales = data.get("locales", list(LOCALES))
+    locales = data["locales"]
     if not isinstance(locales, list) or not locales:
         raise ConfigError(path, "locales", "must be a non-empty list")
     for loc in locales:
         _choice(path, "locales", loc, LOCALES)
-    default_locale = _choice(path, "default_locale", data.get("default_locale", "es"), locales)
-    timezone = data.get("timezone", defaults["timezone"])
+    default_locale = _choice(path, "default_locale", data["default_locale"], locales)
+    timezone = data["timezone"]
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
         raise ConfigError(path, "timezone", f"unknown time zone {timezone!r}") from exc
-    currency = data.get("currency", defaults["currency"])
+    currency = data["currency"]
     if not isinstance(currency, str) or get_currency_name(currency, locale="en") == currency:
         raise ConfigError(path, "currency", f"unknown ISO 4217 currency {currency!r}")
-    modules = data.get("modules", list(MODULES))
+    modules = data["modules"]
     if not isinstance(modules, list):
         raise ConfigError(path, "modules", "must be a list")
+    if len(set(modules)) != len(modules):
+        raise ConfigError(path, "modules", "names a module twice")
+    # Modules a space may enable are the space modules this deployment declares.
+    space_modules = {m.name: m.label for m in registry.space_modules()}
     for module in modules:
-        _choice(path, "modules", module, MODULES)
+        _choice(path, "modules", module, space_modules)
     theme = data.get("theme", {})
     if not isinstance(theme, dict):
         raise ConfigError(path, "theme", "must be a table")
+    _check_keys(path, "theme.", theme, THEME_KEYS, top_level=top_level)
     for colour_key in ("primary", "secondary"):
         colour = theme.get(colour_key)
         if colour is not None and not (isinstance(colour, str) and COLOUR_RE.match(colour)):
@@ -111,12 +151,15 @@ def _common(path: Path, data: dict[str, Any], defaults: dict[str, Any]) -> dict[
     try:
         settings = validate_settings(settings)
     except KeyError as exc:
-        raise ConfigError(path, f"settings.{exc.args[0]}", "is not a known setting") from exc
+        key = exc.args[0]
+        hint = ("; top-level keys must come before the first [table] or [[table]]"
+                if key in top_level else "")
+        raise ConfigError(path, f"settings.{key}", f"is not a known setting{hint}") from exc
     except ValueError as exc:
         key, _, problem = str(exc).partition(": ")
         raise ConfigError(path, f"settings.{key}", problem) from exc
     position = data.get("position", 0)
-    if not isinstance(position, int):
+    if not isinstance(position, int) or isinstance(position, bool):
         raise ConfigError(path, "position", "must be a whole number")
     return {
         "names": _translations(path, "name", data.get("name"), required=True),
@@ -126,7 +169,7 @@ def _common(path: Path, data: dict[str, Any], defaults: dict[str, Any]) -> dict[
         "timezone": timezone,
         "currency": currency,
         "modules": modules,
-        "theme": {k: v for k, v in theme.items() if k in ("primary", "secondary", "logo")},
+        "theme": dict(theme),
         "settings": settings,
         "position": position,
     }
@@ -177,8 +220,9 @@ def _upsert(model: type[Space], slug: str, fields: dict[str, Any], report: LoadR
 def _load_city(path: Path, report: LoadReport) -> City:
     data = _read(path)
     slug = _slug(path, "city")
-    fields = _common(path, data, {"timezone": "UTC", "currency": "EUR"})
-    country = data.get("country")
+    _check_keys(path, "", data, CITY_KEYS, CITY_REQUIRED)
+    fields = _common(path, data, CITY_KEYS)
+    country = data["country"]
     if not isinstance(country, str) or len(country) != 2 or not country.isupper():
         raise ConfigError(path, "country", "must be an ISO 3166 code like ES or BR")
     try:
@@ -187,27 +231,32 @@ def _load_city(path: Path, report: LoadReport) -> City:
     except UnknownLocaleError as exc:  # pragma: no cover - Babel always has English
         raise ConfigError(path, "country", str(exc)) from exc
     fields["country"] = country
-    city = _upsert(City, slug, fields, report)
     geozones = data.get("geozones", [])
     if not isinstance(geozones, list):
         raise ConfigError(path, "geozones", "must be a list of tables with slug and name")
-    existing = {g.slug: g for g in city.geozones}
-    seen = set()
+    zones: list[tuple[str, str]] = []
     for index, zone in enumerate(geozones):
         key = f"geozones[{index}]"
-        if not isinstance(zone, dict) or not isinstance(zone.get("name"), str):
-            raise ConfigError(path, key, "needs a name")
-        zslug = zone.get("slug", "")
+        if not isinstance(zone, dict):
+            raise ConfigError(path, key, "must be a table with slug and name")
+        _check_keys(path, f"{key}.", zone, GEOZONE_KEYS, GEOZONE_KEYS, top_level=CITY_KEYS)
+        if not isinstance(zone["name"], str) or not zone["name"].strip():
+            raise ConfigError(path, f"{key}.name", "must be a non-empty text")
+        zslug = zone["slug"]
         if not isinstance(zslug, str) or not SLUG_RE.match(zslug):
             raise ConfigError(path, f"{key}.slug", "must be lowercase letters, digits and hyphens")
-        if zslug in seen:
+        if zslug in {z for z, _ in zones}:
             raise ConfigError(path, f"{key}.slug", f"{zslug!r} appears twice")
-        seen.add(zslug)
+        zones.append((zslug, zone["name"]))
+
+    city = _upsert(City, slug, fields, report)
+    existing = {g.slug: g for g in city.geozones}
+    for index, (zslug, name) in enumerate(zones):
         if zslug in existing:
             geozone = existing[zslug]
-            geozone.name, geozone.position = zone["name"], index
+            geozone.name, geozone.position = name, index
         else:
-            city.geozones.append(Geozone(slug=zslug, name=zone["name"], position=index))
+            city.geozones.append(Geozone(slug=zslug, name=name, position=index))
     # Geozones removed from the file stay: content may already point at them.
     return city
 
@@ -215,9 +264,10 @@ def _load_city(path: Path, report: LoadReport) -> City:
 def _load_alliance(path: Path, cities: dict[str, City], report: LoadReport) -> Alliance:
     data = _read(path)
     slug = _slug(path, "alliance")
-    fields = _common(path, data, {"timezone": "UTC", "currency": "USD"})
-    fields["alliance_kind"] = _choice(path, "kind", data.get("kind", "network"), ALLIANCE_KINDS)
-    themes = data.get("themes", [])
+    _check_keys(path, "", data, ALLIANCE_KEYS, ALLIANCE_REQUIRED)
+    fields = _common(path, data, ALLIANCE_KEYS)
+    fields["alliance_kind"] = _choice(path, "kind", data["kind"], ALLIANCE_KINDS)
+    themes = data["themes"]
     if not isinstance(themes, list) or not themes:
         raise ConfigError(path, "themes", "must list at least one theme")
     for theme in themes:
@@ -230,22 +280,28 @@ def _load_alliance(path: Path, cities: dict[str, City], report: LoadReport) -> A
         raise ConfigError(path, "sdgs", "must be a list of goal numbers from 1 to 17")
     fields["sdgs"] = sdgs
     fields["founded_on"] = _date(path, "founded", data.get("founded"))
-    alliance = _upsert(Alliance, slug, fields, report)
-    members = data.get("members", [])
+    members = data["members"]
     if not isinstance(members, list) or not members:
         raise ConfigError(path, "members", "must list at least one member city")
-    current = {m.city.slug: m for m in alliance.memberships if m.city is not None}
+    wanted: list[tuple[str, str, date | None]] = []
     for index, member in enumerate(members):
         key = f"members[{index}]"
         if isinstance(member, str):
             member = {"city": member}
         if not isinstance(member, dict):
             raise ConfigError(path, key, "must be a city slug or a table with city and role")
-        city_slug = member.get("city")
+        _check_keys(path, f"{key}.", member, MEMBER_KEYS, ("city",))
+        city_slug = member["city"]
         if city_slug not in cities:
             raise ConfigError(path, f"{key}.city", f"no city file for {city_slug!r}")
+        if city_slug in {c for c, _, _ in wanted}:
+            raise ConfigError(path, f"{key}.city", f"{city_slug!r} appears twice")
         role = _choice(path, f"{key}.role", member.get("role", "member"), MEMBER_ROLES)
-        joined = _date(path, f"{key}.since", member.get("since"))
+        wanted.append((city_slug, role, _date(path, f"{key}.since", member.get("since"))))
+
+    alliance = _upsert(Alliance, slug, fields, report)
+    current = {m.city.slug: m for m in alliance.memberships if m.city is not None}
+    for index, (city_slug, role, joined) in enumerate(wanted):
         membership = current.pop(city_slug, None)
         if membership is None:
             alliance.memberships.append(
@@ -259,19 +315,69 @@ def _load_alliance(path: Path, cities: dict[str, City], report: LoadReport) -> A
     return alliance
 
 
-def load_config(cities_dir: Path, alliances_dir: Path) -> LoadReport:
+def _label(space: Space) -> str:
+    return f"alliances/{space.slug}" if space.is_alliance else space.slug
+
+
+def _participation_rows(space: Space) -> int:
+    """Rows of any module that point at the space (its geozones and memberships excluded)."""
+    total = 0
+    for table in db.metadata.sorted_tables:
+        if table.name in CONFIGURATION_TABLES:
+            continue
+        for foreign_key in table.foreign_keys:
+            if foreign_key.column.table.name == "spaces":
+                total += db.session.scalar(
+                    select(func.count()).select_from(table)
+                    .where(foreign_key.parent == space.id)) or 0
+    return total
+
+
+def _retire(space: Space, path: Path) -> None:
+    """Remove a space whose file is gone, only while nothing but its configuration uses it."""
+    rows = _participation_rows(space)
+    if rows:
+        raise ConfigError(path, "(file)", (
+            f"{_label(space)} has no file but {rows} stored rows (content, residences, roles, "
+            "notifications...) point at it; it cannot be retired without losing them. "
+            "Restore its file to keep it"))
+    db.session.delete(space)
+
+
+def load_config(cities_dir: Path, alliances_dir: Path, *,
+                retire_missing: bool = False) -> LoadReport:
     """Load every city and alliance file, idempotently.
 
+    Spaces stored in the database whose file is gone are listed in the report and kept as they
+    are; with `retire_missing` they are removed, which is refused for any space that holds
+    participation (nothing stored is ever lost by a load).
     Raises ConfigError and leaves the database as it was when any file is malformed.
     """
+    for folder in (cities_dir, alliances_dir):
+        if not folder.is_dir():
+            raise ConfigError(folder, "(folder)", "does not exist")
     report = LoadReport()
     try:
         cities = {
             path.stem: _load_city(path, report) for path in sorted(cities_dir.glob("*.toml"))
         }
         db.session.flush()
+        alliances = {path.stem for path in sorted(alliances_dir.glob("*.toml"))}
         for path in sorted(alliances_dir.glob("*.toml")):
             _load_alliance(path, cities, report)
+        db.session.flush()
+        stored = db.session.scalars(select(Space).order_by(Space.kind, Space.slug)).all()
+        for space in stored:
+            has_file = space.slug in (alliances if space.is_alliance else cities)
+            if has_file:
+                continue
+            label = _label(space)
+            if retire_missing:
+                folder = alliances_dir if space.is_alliance else cities_dir
+                _retire(space, folder / f"{space.slug}.toml")
+                report.retired.append(label)
+            else:
+                report.without_file.append(label)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -86,7 +86,8 @@ def test_changes_update_in_place(app, ctx, config_copy) -> None:
         ("cities/aurora.toml", "support_threshold = 500", "nonsense = 1", "settings.nonsense"),
         ("cities/aurora.toml", 'default_locale = "es"', 'default_locale = "fr"',
          "default_locale"),
-        ("cities/aurora.toml", '"budgets"]', '"budgets", "casino"]', "modules"),
+        ("cities/aurora.toml", 'modules = ["debates"]', 'modules = ["debates", "casino"]',
+         "modules"),
         ("cities/aurora.toml", 'slug = "sur"', 'slug = "norte"', "geozones[1].slug"),
         ("alliances/pact.toml", 'city = "borealis"', 'city = "atlantis"', "members[1].city"),
         ("alliances/pact.toml", '"climate"]', '"climate", "astrology"]', "themes"),
@@ -140,3 +141,118 @@ def test_shipped_configuration_loads(app, ctx) -> None:
         if alliance.slug != "pact":
             assert alliance.memberships, alliance.slug
             assert set(alliance.names) == {"es", "en", "pt_BR"}
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "key"),
+    [
+        ("cities/aurora.toml", 'timezone = "Europe/Madrid"', "timezone"),
+        ("cities/aurora.toml", 'currency = "EUR"', "currency"),
+        ("cities/aurora.toml", 'country = "ES"', "country"),
+        ("cities/aurora.toml", 'default_locale = "es"', "default_locale"),
+        ("cities/aurora.toml", 'locales = ["es", "en", "pt_BR"]', "locales"),
+        ("cities/aurora.toml", 'modules = ["debates"]', "modules"),
+        ("cities/aurora.toml", 'name = { es = "Aurora", en = "Aurora", pt_BR = "Aurora" }',
+         "name"),
+        ("cities/aurora.toml", 'name = "Sur"', "geozones[1].name"),
+        ("alliances/pact.toml", 'kind = "operative"', "kind"),
+        ("alliances/pact.toml", 'themes = ["housing", "climate"]', "themes"),
+        ("alliances/pact.toml", 'timezone = "America/Montevideo"', "timezone"),
+        ("alliances/pact.toml", 'members = [{ city = "aurora", role = "leader", '
+                                'since = "2018-07-16" }, { city = "borealis" }]', "members"),
+    ],
+)
+def test_required_keys_are_required(app, ctx, config_copy, file, line, key) -> None:
+    """Removing `timezone` must not quietly move a live city to UTC, and so on."""
+    cities, alliances = config_copy
+    path = cities.parent / file
+    text = path.read_text()
+    assert line in text
+    path.write_text(text.replace(line, ""))
+    with pytest.raises(ConfigError) as info:
+        load_config(cities, alliances)
+    assert (info.value.path, info.value.key, info.value.problem) == (path, key, "is required")
+    aurora = db.session.scalar(select(City).where(City.slug == "aurora"))
+    assert aurora.timezone == "Europe/Madrid"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "key", "problem"),
+    [
+        ("cities/aurora.toml", "position = 1", "position = 1\nfrobnicate = true", "frobnicate",
+         "unknown key"),
+        ("cities/aurora.toml", 'primary = "#b91c1c"', 'primar = "#b91c1c"', "theme.primar",
+         "unknown key"),
+        # A top-level key written after [theme] lands in the theme table: say why.
+        ("cities/aurora.toml", 'secondary = "#1d4ed8"', 'secondary = "#1d4ed8"\nposition = 4',
+         "theme.position", "must come before the first [table]"),
+        ("cities/aurora.toml", 'name = "Sur"', 'name = "Sur"\nfrobnicate = 1',
+         "geozones[1].frobnicate", "unknown key"),
+        ("cities/aurora.toml", 'name = "Sur"', 'name = "Sur"\ncurrency = "USD"',
+         "geozones[1].currency", "must come before the first [table]"),
+        ("cities/aurora.toml", "census_size = 20000", "census_size = 20000\ntimezone = \"UTC\"",
+         "settings.timezone", "must come before the first [table]"),
+        ("alliances/pact.toml", 'sdgs = [11, 13]', 'sdgs = [11, 13]\nfrobnicate = "x"',
+         "frobnicate", "unknown key"),
+        ("alliances/pact.toml", '{ city = "borealis" }', '{ city = "borealis", rol = "member" }',
+         "members[1].rol", "unknown key"),
+        ("alliances/pact.toml", '{ city = "borealis" }', '{ city = "aurora" }',
+         "members[1].city", "appears twice"),
+        ("alliances/pact.toml", 'secondary = "#0891b2"', 'secondary = "#0891b2"\nlogoo = "x"',
+         "theme.logoo", "unknown key"),
+        ("cities/aurora.toml", 'modules = ["debates"]', 'modules = ["debates", "debates"]',
+         "modules", "twice"),
+    ],
+)
+def test_unknown_keys_are_refused(app, ctx, config_copy, file, old, new, key, problem) -> None:
+    cities, alliances = config_copy
+    path = cities.parent / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(ConfigError) as info:
+        load_config(cities, alliances)
+    assert (info.value.path, info.value.key) == (path, key)
+    assert problem in info.value.problem
+    assert db.session.scalar(select(City).where(City.slug == "aurora")).theme["primary"] \
+        == "#b91c1c"
+
+
+def test_a_space_whose_file_is_gone_is_reported_and_kept(app, ctx, config_copy) -> None:
+    cities, alliances = config_copy
+    (cities / "cenit.toml").unlink()
+    report = load_config(cities, alliances)
+    assert report.without_file == ["cenit"] and report.retired == []
+    assert report.unchanged == 3
+    assert db.session.scalar(select(City).where(City.slug == "cenit")) is not None
+
+
+def test_retire_missing_removes_an_unused_space(app, ctx, config_copy) -> None:
+    cities, alliances = config_copy
+    (cities / "cenit.toml").unlink()
+    (alliances / "pact.toml").unlink()
+    report = load_config(cities, alliances, retire_missing=True)
+    assert sorted(report.retired) == ["alliances/pact", "cenit"]
+    assert report.without_file == []
+    assert {s.slug for s in db.session.scalars(select(Space))} == {"aurora", "borealis"}
+    # The file comes back: the space is created again.
+    shutil.copy(FIXTURE_CONFIG / "cities" / "cenit.toml", cities / "cenit.toml")
+    assert load_config(cities, alliances).created == 1
+
+
+def test_retire_missing_refuses_to_lose_content(app, ctx, config_copy, make_user) -> None:
+    cities, alliances = config_copy
+    make_user("vecina", city="cenit", verified=True)
+    (cities / "cenit.toml").unlink()
+    (cities / "borealis.toml").unlink()
+    (alliances / "pact.toml").unlink()
+    with pytest.raises(ConfigError) as info:
+        load_config(cities, alliances, retire_missing=True)
+    assert "cenit" in str(info.value) and "Restore its file" in str(info.value)
+    # Nothing was removed, not even the spaces that could have been.
+    assert db.session.scalar(select(func.count(Space.id))) == 4
+
+
+def test_missing_folder_is_an_error(app, ctx, tmp_path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nowhere", FIXTURE_CONFIG / "alliances")
