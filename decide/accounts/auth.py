@@ -1,32 +1,23 @@
-"""Flask-Login wiring: sessions carry a token that changes with the password."""
+"""Flask-Login wiring: the session and remember cookies carry a server-side session's token."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
-from decide.accounts.models import Residence, RoleAssignment, User
-from decide.cities.models import City
-from decide.extensions import db, login_manager
+from decide.accounts import sessions
+from decide.accounts.models import User
+from decide.extensions import login_manager
 
 
-def load_user(session_id: str) -> User | None:
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
+def load_user(token: str) -> User | None:
+    """The user behind an active session token; a revoked or unknown token loads nobody."""
+    record = sessions.load_session(token)
+    if record is None:
         return None
-    # Roles and residence are loaded with the user: every page's permission checks read them.
-    user = db.session.get(
-        User,
-        int(user_id),
-        options=[
-            selectinload(User.roles).joinedload(RoleAssignment.space),
-            selectinload(User.residence).joinedload(Residence.city).selectinload(
-                City.memberships),
-        ],
-    )
-    if user is None or user.session_token != token or user.is_deleted:
-        return None
+    user = record.user
+    user.current_session = record
+    sessions.mark_seen(record)
     return user
 
 
@@ -37,3 +28,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    sessions.init_app(app)

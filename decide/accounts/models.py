@@ -6,8 +6,17 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from decide.cities.models import City, Space
 from decide.core.db import SpaceScoped, TimestampMixin, UTCDateTime
@@ -25,12 +34,25 @@ ROLE_LABELS = {
 ROLES = tuple(ROLE_LABELS)
 
 
+def _lower_username(context: DefaultExecutionContext) -> str:
+    """Column default for inserts that do not go through the model (bulk inserts)."""
+    return context.get_current_parameters()["username"].lower()
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("kind IN ('person', 'organisation')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('person', 'organisation')", name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    # "Ana" and "ana" are the same person to readers: this copy of the name in lower case,
+    # with a unique index, makes the database refuse the second, and lookups use it. (A plain
+    # column rather than an index on lower(username): SQLite cannot reflect expression indexes,
+    # so Alembic's batch operations would silently drop one.)
+    username_lower: Mapped[str] = mapped_column(String(40), nullable=False, unique=True,
+                                                index=True, default=_lower_username)
     # Lower-cased on write; null once the account is deleted.
     email: Mapped[str | None] = mapped_column(String(254), unique=True, nullable=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
@@ -44,9 +66,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     is_deployment_admin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    # Changes whenever the password does, so that a used reset link stops working and
-    # other sessions are signed out.
+    # Changes whenever the password does, so that a used reset link stops working.
+    # (Signed-in sessions are rows of `user_sessions`.)
     session_token: Mapped[str] = mapped_column(String(32), nullable=False)
+    # Sign-in attempts since the last success, wherever they came from; counted in SQL.
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                               server_default="0")
+    # While in the future, sign-in to this account is refused without checking the password.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # E-mail notification kinds the person turned off, e.g. ["reply_to_comment"].
     email_opt_outs: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
 
@@ -58,8 +85,20 @@ class User(UserMixin, TimestampMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", order_by="RoleAssignment.id"
     )
 
+    # The server-side session (a UserSession) this request was loaded or signed in through;
+    # a plain attribute, not a column.
+    current_session = None
+
+    @validates("username")
+    def _keep_username_lower(self, key: str, username: str) -> str:
+        self.username_lower = username.lower()
+        return username
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """What Flask-Login puts in the session and the remember cookie: the session's token."""
+        if self.current_session is None or self.current_session.token is None:
+            raise RuntimeError("sign in through accounts.sessions.sign_in, which opens a session")
+        return self.current_session.token
 
     @property
     def is_active(self) -> bool:
@@ -138,3 +177,31 @@ class RoleAssignment(SpaceScoped, TimestampMixin, db.Model):
     @property
     def label(self) -> str:
         return str(ROLE_LABELS[self.role])
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie carries a random token; the row keeps only its SHA-256,
+    so the table (or the account page listing it) never holds a usable cookie."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True,
+                                    comment="SHA-256 of the token the cookies carry")
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    user_agent: Mapped[str] = mapped_column(String(120), nullable=False, default="",
+                                            comment="Browser and system, e.g. Firefox on Linux")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship()
+
+    # The raw token (a plain attribute, not a column), known only in the request that created
+    # or presented it.
+    token = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 10
@@ -34,17 +37,30 @@ def password_problem(password: str, username: str = "", email: str = "") -> str 
     return None
 
 
+# scrypt is a current memory-hard algorithm (about 0.5 s a hash here). The setting
+# PASSWORD_HASH_METHOD exists so that the test suite can choose a cheap one; production keeps
+# this default. Stored hashes name their own method, so verifying works whatever the setting.
+DEFAULT_HASH_METHOD = "scrypt"
+
+
+def hash_method() -> str:
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD") or DEFAULT_HASH_METHOD
+    return DEFAULT_HASH_METHOD
+
+
 def hash_password(password: str) -> str:
-    # Werkzeug's default is scrypt, a current memory-hard algorithm.
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=hash_method())
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not-a-real-password-for-timing", method=method)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         # Spend comparable time so that unknown accounts are not revealed by timing.
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(hash_method()), password)
         return False
     return check_password_hash(password_hash, password)
-
-
-_DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing")

@@ -15,13 +15,15 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from decide.accounts import queries, services
+from decide.accounts import queries, services, sessions
 from decide.accounts.forms import (
     AccountForm,
     DeleteAccountForm,
+    EmptyForm,
     ForgotPasswordForm,
     LoginForm,
     ResendConfirmationForm,
@@ -31,7 +33,7 @@ from decide.accounts.forms import (
 from decide.accounts.tokens import TokenError
 from decide.cities.queries import city_by_slug, city_choices
 from decide.core.errors import DomainError
-from decide.core.i18n import current_locale
+from decide.core.i18n import LOCALE_COOKIE, LOCALE_NAMES, current_locale, normalise_locale
 from decide.core.ratelimit import rate_limited
 from decide.core.urls import safe_next
 
@@ -131,7 +133,12 @@ def login() -> Any:
     form = LoginForm()
     if not form.validate_on_submit():
         return render_login(form, 400 if request.method == "POST" else 200)
-    user = services.authenticate(form.identifier.data, form.password.data)
+    try:
+        user = services.authenticate(form.identifier.data, form.password.data)
+    except services.AccountLocked as locked:
+        flash(locked.message, "error")
+        page, status = render_login(form, locked.status)
+        return page, status, {"Retry-After": str(locked.retry_after)}
     if user is None:
         flash(_("The e-mail, username or password is not correct."), "error")
         return render_login(form, 401)
@@ -139,13 +146,31 @@ def login() -> Any:
         flash(_("Please confirm your e-mail address first: follow the link we sent you. "
                 "You can ask for a new link below."), "error")
         return redirect(url_for("accounts.resend_confirmation"))
+    sessions.open_session(user, request.user_agent.string)
     login_user(user, remember=form.remember.data)
     flash(_("Welcome back, %(name)s.", name=user.display_name), "success")
+    _keep_chosen_locale(user)
     return redirect(safe_next())
+
+
+def _keep_chosen_locale(user: Any) -> None:
+    """A language picked just before signing in wins over the one saved on the account, which
+    takes it, and the person is told (in that language) rather than switched silently."""
+    chosen = normalise_locale(request.cookies.get(LOCALE_COOKIE))
+    if chosen is None or chosen == user.locale:
+        return
+    services.set_locale(user, chosen)
+    with force_locale(chosen):
+        flash(_("Your account's language is now %(language)s.", language=LOCALE_NAMES[chosen]),
+              "info")
 
 
 @bp.route("/accounts/logout", methods=["POST"])
 def logout() -> Any:
+    if current_user.is_authenticated and current_user.current_session is not None:
+        # Ends the session on the server too: a copied session or remember-me cookie of this
+        # browser loads nobody from now on.
+        sessions.revoke(current_user.current_session)
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("pages.index"))
@@ -209,6 +234,13 @@ def too_many_attempts(error: Exception) -> Any:
 
 # --- the account page ---------------------------------------------------------------------
 
+def render_account(form: AccountForm, status: int = 200) -> tuple[str, int]:
+    return render_template("accounts/account.html", form=form,
+                           sessions=sessions.active_sessions(current_user),
+                           this_session=current_user.current_session,
+                           session_form=EmptyForm()), status
+
+
 @bp.route("/accounts/settings", methods=["GET", "POST"])
 @login_required
 def account() -> Any:
@@ -219,8 +251,7 @@ def account() -> Any:
         form.organisation_name.data = current_user.organisation_name
         form.home_city.data = current_user.home_city.slug if current_user.home_city else ""
     if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return render_template("accounts/account.html", form=form), status
+        return render_account(form, 400 if request.method == "POST" else 200)
     try:
         email_changed = services.update_account(
             current_user,
@@ -233,15 +264,43 @@ def account() -> Any:
         )
     except DomainError as error:
         _form_error(form, error)
-        return render_template("accounts/account.html", form=form), error.status
-    if form.new_password.data:
-        # The password change rotated the session token: sign in again with the new one.
-        login_user(current_user)
+        return render_account(form, error.status)
     if email_changed:
         flash(_("Saved. We sent a confirmation link to your new address."), "success")
     else:
         flash(_("Your account has been saved."), "success")
+    if form.new_password.data:
+        flash(_("Your password has been changed, and your other devices have been signed "
+                "out."), "success")
     return redirect(url_for("accounts.account"))
+
+
+@bp.route("/accounts/sessions/<session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id: str) -> Any:
+    """Sign out one other browser of this account."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    this = current_user.current_session
+    if this is not None and session_id == this.id:
+        # Ending this very browser is what "Sign out" is for.
+        abort(400)
+    if not sessions.revoke_session_of(current_user, session_id):
+        abort(404)
+    flash(_("That device has been signed out."), "success")
+    return redirect(url_for("accounts.account") + "#sessions")
+
+
+@bp.route("/accounts/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions() -> Any:
+    """Sign out every browser of this account except this one."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ended = sessions.revoke_all(current_user, keep=current_user.current_session)
+    flash(ngettext("%(num)d other device has been signed out.",
+                   "%(num)d other devices have been signed out.", ended), "success")
+    return redirect(url_for("accounts.account") + "#sessions")
 
 
 @bp.route("/accounts/export")
@@ -269,6 +328,7 @@ def delete() -> Any:
     except DomainError as error:
         _form_error(form, error)
         return render_template("accounts/delete.html", form=form), 403
+    sessions.revoke_all(current_user)
     logout_user()
     flash(_("Your account has been deleted. What you wrote stays, signed by "
             "\"deleted user\"."), "success")

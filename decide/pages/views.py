@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+)
 from flask_login import current_user
 
 from decide.accounts.services import set_locale
@@ -21,18 +29,35 @@ def index() -> str:
     return render_template("pages/index.html", cities=all_cities(), alliances=all_alliances())
 
 
-@bp.route("/locale/<locale>")
-def switch_locale(locale: str) -> Any:
-    """Remember the reader's language (account and cookie) and go back where they were."""
-    if locale not in LOCALES:
-        abort(404)
-    response = make_response(redirect(safe_next()))
+def _remember_locale_cookie(response: Response, locale: str) -> None:
     response.set_cookie(
         LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
+
+
+@bp.route("/locale/<locale>", methods=["POST"])
+def switch_locale(locale: str) -> Any:
+    """The language switcher (a small form per language, with CSRF): remember the reader's
+    choice in a cookie and, when signed in, on the account; then go back where they were."""
+    if locale not in LOCALES:
+        abort(404)
+    response = make_response(redirect(safe_next()))
+    _remember_locale_cookie(response, locale)
     if current_user.is_authenticated and current_user.locale != locale:
         set_locale(current_user, locale)
+    return response
+
+
+@bp.route("/locale/<locale>", methods=["GET"])
+def switch_locale_link(locale: str) -> Any:
+    """Old links to /locale/<x>: a GET changes no stored data (mail scanners and prefetchers
+    follow links), so it only sets the cookie. For a signed-in person the account's language
+    still wins until they use the switcher, or until they next sign in (see accounts.login)."""
+    if locale not in LOCALES:
+        abort(404)
+    response = make_response(redirect(safe_next()))
+    _remember_locale_cookie(response, locale)
     return response
 
 

@@ -54,7 +54,7 @@ def test_switcher_rejects_unknown_locale_and_foreign_redirects(client) -> None:
 
 def test_account_locale_is_saved_and_wins(logged_in, app) -> None:
     client = logged_in("ana", locale="es")
-    client.get("/locale/en")
+    client.post("/locale/en")  # the switcher posts; a GET no longer writes to the account
     client.delete_cookie(LOCALE_COOKIE, domain="decide.test")
     assert lang_of(client.get("/aurora/", headers={"Accept-Language": "pt-BR"})) == "en"
     from decide.accounts.services import find_by_username

@@ -41,9 +41,17 @@ def test_city_page_is_themed(client) -> None:
 
 
 def test_space_home_shows_enabled_modules_only(client) -> None:
+    from decide.cities.queries import city_by_slug
+    from decide.extensions import db
+
     html = client.get("/borealis/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "No debates in Borealis yet" in html and "No proposals in Borealis yet" in html
-    assert "participatory budget" not in html
+    assert "No debates in Borealis yet" in html and "/borealis/debates/" in html
+    with client.application.app_context():
+        city_by_slug("borealis").modules = []
+        db.session.commit()
+    html = client.get("/borealis/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "No debates in Borealis yet" not in html and "/borealis/debates/" not in html
+    assert "no participation sections enabled yet" in html
     html = client.get("/aurora/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Norte" in html and "Sur" in html and "Test pact" in html
 
