@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from flask import abort, request
 from sqlalchemy import Select, func
 
+from decide.core.converters import is_ascii_number
 from decide.extensions import db
 
 T = TypeVar("T")
@@ -38,7 +39,9 @@ class Page(Generic[T]):
 def page_number(arg: str = "page") -> int:
     """The requested page; a malformed or absurd number is a 400, not a 500."""
     raw = request.args.get(arg, "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    # ASCII digits only: "²".isdigit() is true but int("²") fails; the length check keeps
+    # int() cheap on a megabyte of digits.
+    if len(raw) > 6 or not is_ascii_number(raw) or not 1 <= int(raw) <= MAX_PAGE:
         abort(400)
     return int(raw)
 

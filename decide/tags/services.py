@@ -7,6 +7,8 @@ import unicodedata
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from decide.core.errors import DomainError
 from decide.extensions import db
@@ -45,17 +47,32 @@ def parse_tags(raw: str, max_tags: int) -> list[str]:
     return names
 
 
+def _find_or_create_tags(space_id: int, wanted: dict[str, str]) -> dict[str, Tag]:
+    """The space's tags for the slugs in `wanted` ({slug: name}), creating missing ones.
+
+    Two requests may create the same new tag at once: the insert skips a slug that another
+    transaction created meanwhile (ON CONFLICT DO NOTHING on both engines; PostgreSQL waits for
+    that transaction to end) and the select that follows reads the row that won."""
+    if not wanted:
+        return {}
+    query = select(Tag).where(Tag.space_id == space_id, Tag.slug.in_(list(wanted)))
+    existing = {tag.slug: tag for tag in db.session.scalars(query)}
+    missing = [{"space_id": space_id, "name": name, "slug": slug, "taggings_count": 0}
+               for slug, name in wanted.items() if slug not in existing]
+    if missing:
+        db.session.flush()  # rows pending in the session (the target) go first
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(insert(Tag).values(missing)
+                           .on_conflict_do_nothing(index_elements=["space_id", "slug"]))
+        existing = {tag.slug: tag for tag in db.session.scalars(query)}
+    return existing
+
+
 def set_tags(space_id: int, target_type: str, target_id: int, names: list[str]) -> None:
     """Make the target's tags exactly `names`, keeping each tag's counter right (no commit)."""
     wanted = {slugify(n): n for n in names}
-    existing = {t.slug: t for t in db.session.scalars(
-        select(Tag).where(Tag.space_id == space_id, Tag.slug.in_(list(wanted))))}
-    for slug, name in wanted.items():
-        if slug not in existing:
-            tag = Tag(space_id=space_id, name=name, slug=slug, taggings_count=0)
-            db.session.add(tag)
-            existing[slug] = tag
-    db.session.flush()
+    existing = _find_or_create_tags(space_id, wanted)
     current = dict(db.session.execute(
         select(Tagging.tag_id, Tagging.id).where(Tagging.target_type == target_type,
                                                  Tagging.target_id == target_id)).all())

@@ -61,3 +61,53 @@ def test_translated_error_pages(client) -> None:
     assert pt.status_code == 404 and "Page not found" not in pt.get_data(as_text=True)
     assert client.get("/aurora/admin/").status_code == 302  # sign-in first
     assert client.post("/").status_code == 405
+
+
+def test_control_characters_are_refused_in_the_visitors_language(client) -> None:
+    for url in ("/aurora/debates/?tag=a%00b", "/aurora/debates/?geozone=%00", "/users/ana%00",
+                "/aurora/search?q=%01", "/aurora%00/"):
+        english = client.get(url, headers={"Accept-Language": "en"})
+        assert english.status_code == 400, url
+        assert "control characters" in english.get_data(as_text=True), url
+        assert english.headers["X-Content-Type-Options"] == "nosniff"
+        spanish = client.get(url, headers={"Accept-Language": "es"})
+        assert spanish.status_code == 400 and '<html lang="es">' in spanish.get_data(
+            as_text=True)
+    response = client.post("/accounts/login", data={"identifier": "ana\x00", "password": "x"},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "control characters" in response.get_data(as_text=True)
+
+
+def test_tabs_and_new_lines_in_forms_are_text(app) -> None:
+    from decide.core.security import has_control_characters
+
+    def refused(path: str, **kwargs: object) -> bool:
+        with app.test_request_context(path, **kwargs):
+            return has_control_characters()
+
+    assert not refused("/", method="POST", data={"body": "One\r\n\tTwo", "q": "x"})
+    assert not refused("/", query_string={"q": "tab\there"})
+    assert not refused("/users/José", query_string={"q": "árbol 💥"})
+    assert refused("/", method="POST", data={"body": "a\x00b"})
+    assert refused("/", method="POST", data={"bo\x1bdy": "text"})
+    assert refused("/", query_string={"q": "\x0b"})
+    assert refused("/users/a%0Ab")
+
+
+def test_next_with_control_characters_falls_back_to_the_home_page(client) -> None:
+    for target in ("/a%0Ab", "/a%0Db", "/a%09b", "/a%7Fb"):
+        response = client.get(f"/locale/en?next={target}")
+        assert response.status_code in (302, 303), target
+        assert response.headers["Location"] in ("/", "http://decide.test/"), target
+    assert client.get("/locale/en?next=/aurora/").headers["Location"].endswith("/aurora/")
+
+
+def test_safe_next_refuses_control_characters(app) -> None:
+    from decide.core.urls import safe_next
+
+    for target in ("/a\nb", "/a\rb", "/a\x00b", "/a\x7fb", "/ok\t"):
+        with app.test_request_context("/", query_string={"next": target}):
+            assert safe_next() == "/", repr(target)
+    with app.test_request_context("/", query_string={"next": "/aurora/debates/?page=2"}):
+        assert safe_next() == "/aurora/debates/?page=2"
