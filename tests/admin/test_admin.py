@@ -30,7 +30,8 @@ def test_administrator_grants_and_revokes(app, logged_in, make_user) -> None:
             RoleAssignment.role == "official"))
         assert assignment.space.slug == "aurora" and assignment.official_level == 5
         assignment_id = assignment.id
-    assert client.post(f"/aurora/admin/roles/{assignment_id}/revoke").status_code == 302
+    assert client.post(f"/aurora/admin/roles/{assignment_id}/revoke",
+                       data={"confirm": "yes"}).status_code == 302
     with app.app_context():
         assert db.session.get(RoleAssignment, assignment_id) is None
 
@@ -66,3 +67,19 @@ def test_deployment_admin_everywhere(logged_in) -> None:
     client = logged_in("root", deployment_admin=True)
     for url in ("/aurora/admin/", "/borealis/admin/", "/alliances/pact/admin/"):
         assert client.get(url).status_code == 200
+
+
+def test_modules_add_their_admin_menu_entries(client, logged_in, monkeypatch) -> None:
+    """The admin shell lists what module declarations add, for those allowed, by name of
+    nothing: a module declared here (as a new module would be) shows its entry."""
+    from decide.core.modules import AdminEntry, Module, registry
+
+    extra = Module(name="surveys", admin_menu=(
+        AdminEntry("Survey results", "search.index", action="space.admin"),
+        AdminEntry("Secret desk", "search.index", action="deployment.admin"),
+    ))
+    monkeypatch.setitem(registry._modules, "surveys", extra)
+    logged_in("boss", roles=[("city", "aurora", "administrator")])
+    html = client.get("/aurora/admin/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Survey results" in html and 'href="/aurora/search"' in html
+    assert "Secret desk" not in html

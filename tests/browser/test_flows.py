@@ -28,7 +28,7 @@ def test_landing_page(page) -> None:
 def test_switch_language_to_portuguese(page) -> None:
     page.goto("/aurora/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_role("navigation", name="Language").get_by_role("link", name="Português").click()
+    page.get_by_role("navigation", name="Language").get_by_role("button", name="Português").click()
     expect(page.locator("html")).to_have_attribute("lang", "pt-BR")
     expect(page).to_have_url(re.compile(r"/aurora/$"))
     expect(page.get_by_role("link", name="Entrar").first).to_be_visible()
@@ -75,7 +75,7 @@ def test_sign_up_with_email_confirmation_then_sign_in(page) -> None:
 def test_sign_in_and_out(page, make_user) -> None:
     make_user("lucia", locale="en")
     page.goto("/aurora/")
-    page.get_by_role("link", name="Sign in").click()
+    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
     page.get_by_label("E-mail or username").fill("lucia@example.org")
     page.get_by_label("Password").fill("wrong password!")
     page.get_by_role("button", name="Sign in").click()
