@@ -1,4 +1,8 @@
-"""In-app and e-mail notifications, folded per item, delivered through the jobs layer."""
+"""In-app and e-mail notifications for any module, folded per item, delivered as jobs.
+
+Modules declare their kinds (`Module.notification_kinds`) and raise events through
+`decide.notifications.services.notify`; this package imports no module that raises them.
+"""
 
 from __future__ import annotations
 
@@ -26,9 +30,5 @@ def _template_helpers() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Notify on new comments; give templates the unread count for the header."""
-    from decide.core.signals import comment_created
-    from decide.notifications.services import on_comment_created
-
-    comment_created.connect(on_comment_created)
+    """Give templates the unread count for the header."""
     app.context_processor(_template_helpers)

@@ -1,4 +1,8 @@
-"""Notifications: one row per recipient, kind and item, with a counter for repeats."""
+"""Notifications: one row per recipient, kind and item, with a counter for repeats.
+
+The kinds are declared by the modules that raise them (`Module.notification_kinds`, read from
+`decide.core.modules.registry`); this module knows none of them by name.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,9 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from decide.accounts.models import User
-from decide.cities.models import Space
 from decide.core.db import TimestampMixin, UTCDateTime
+from decide.core.spaces import Space
 from decide.extensions import db
-
-NOTIFICATION_KINDS = ("comment_on_debate", "reply_to_comment")
 
 
 class Notification(TimestampMixin, db.Model):
@@ -37,8 +39,11 @@ class Notification(TimestampMixin, db.Model):
     count: Mapped[int] = mapped_column(default=1, nullable=False)
     last_actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
-    link_comment_id: Mapped[int | None] = mapped_column(
-        nullable=True, comment="The newest comment, to link to it")
+    # What the notification opens: the newest thing that happened (e.g. the comment), by
+    # target type and id; the item itself when it is gone or there is none.
+    link_target_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    link_target_id: Mapped[int | None] = mapped_column(
+        nullable=True, comment="The newest event's object (e.g. the comment), to link to it")
     title: Mapped[str] = mapped_column(String(160), nullable=False, default="",
                                        comment="Title of the item when notified")
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,13 +1,14 @@
-"""Every write about notifications, and the reaction to new comments.
+"""Every write about notifications, for any module: deliver an event, read, preferences.
 
-A new comment concerns one person at most: a reply concerns the author of the parent comment
-(kind reply_to_comment, item = that comment), a top-level comment on a debate the debate's
-author (kind comment_on_debate, item = the debate). Nobody is notified of their own comment,
-deleted accounts never are, and a reply to the debate author's own comment gives one
-notification (the reply), not two.
+A module that wants people to hear of something builds an `Event` (who hears of it, the kind it
+declared, the item events fold on, who acted, the title and an excerpt, what to link to) and
+calls `notify(event)`, which runs `deliver_event` as a job; a module already inside a job calls
+`deliver(event)`. This module knows no module by name: kinds, their labels and their wording
+come from the module registry.
 
 Repeated events of one kind on one item fold into the person's unread notification for it
-(count + 1, newest actor and comment); once it is read, the next event starts a new one.
+(count + 1, newest actor and link); once it is read, the next event starts a new one. Nobody is
+notified of their own action, and deleted accounts never are.
 
 E-mail: one message per unread notification. The first event on an item sends an e-mail;
 further events fold silently into the still unread notification (the centre shows "3 new
@@ -18,92 +19,112 @@ comments"), so a lively debate does not flood its author's inbox. Opening the no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import inspect, select, update
+from sqlalchemy import delete, select, update
 
 from decide.accounts.models import User
-from decide.comments.models import Comment
 from decide.core.db import sqlite_write_lock, utcnow
 from decide.core.jobs import enqueue
 from decide.core.mail import send_mail
-from decide.core.targets import TARGETS
+from decide.core.urls import absolute_url
 from decide.extensions import db
 from decide.notifications import queries
-from decide.notifications.models import NOTIFICATION_KINDS, Notification
-from decide.notifications.texts import actor_name, kind_label
-from decide.notifications.tokens import InvalidToken, make_unsubscribe_token, read_unsubscribe_token
+from decide.notifications.models import Notification
+from decide.notifications.texts import (
+    actor_name,
+    describe_event,
+    kind_label,
+    kind_names,
+    notification_kinds,
+)
+from decide.notifications.tokens import (
+    InvalidToken,
+    address_fingerprint,
+    make_unsubscribe_token,
+    read_unsubscribe_token,
+)
 
-# Who hears of a top-level comment: target type -> notification kind for the target's author.
-TOP_LEVEL_KINDS = {"debate": "comment_on_debate"}
 TITLE_MAX = 160
 EXCERPT_MAX = 300
 
 
 @dataclass(frozen=True)
 class Event:
-    recipient_id: int
+    """Something that happened, for the people it concerns.
+
+    `item_type`/`item_id` name what repeated events fold on (a debate, your comment);
+    `link_type`/`link_id` what the notification opens while it is visible (the newest comment),
+    both as target types of `decide.core.targets`.
+    """
+
+    recipient_ids: tuple[int, ...]
     kind: str
-    target_type: str
-    target_id: int
+    space_id: int
+    item_type: str
+    item_id: int
+    actor_id: int | None
     title: str
+    excerpt: str = ""
+    link_type: str | None = None
+    link_id: int | None = None
+
+    def job_arguments(self) -> dict[str, Any]:
+        """Plain data for the jobs layer (see `deliver_event`)."""
+        fields = dataclasses.asdict(self)
+        fields["recipient_ids"] = list(self.recipient_ids)
+        return fields
 
 
-# --- reacting to new comments -------------------------------------------------------------
-
-def on_comment_created(comment: Any, **_extra: Any) -> None:
-    """Receiver of `comment_created` (sent after the commit): the work is a job, inline or
-    queued, given the comment's id only."""
-    state = inspect(comment, raiseerr=False)
-    # The identity needs no query, though the commit expired the comment's attributes.
-    comment_id = state.identity[0] if state is not None and state.identity else comment.id
-    enqueue(notify_comment, int(comment_id))
+def notify(event: Event) -> None:
+    """Deliver `event` as a job: inline without a queue, by `decide worker` with one."""
+    enqueue(deliver_event, **event.job_arguments())
 
 
-def _title_of(item: Any) -> str:
-    return (getattr(item, "title", "") or "")[:TITLE_MAX]
+def deliver_event(**fields: Any) -> list[int]:
+    """Job: `deliver` an event given as plain data (`Event.job_arguments`)."""
+    fields["recipient_ids"] = tuple(fields.get("recipient_ids") or ())
+    return deliver(Event(**fields))
 
 
-def event_for(comment: Comment) -> Event | None:
-    """Whom `comment` concerns, about which item; None when nobody."""
-    model = TARGETS.get(comment.target_type)
-    item = db.session.get(model, comment.target_id) if model is not None else None
-    if item is None:
-        return None
-    if comment.parent_id is not None:
-        parent = db.session.get(Comment, comment.parent_id)
-        if parent is None or parent.is_deleted:
-            return None
-        return Event(parent.author_id, "reply_to_comment", "comment", parent.id, _title_of(item))
-    kind = TOP_LEVEL_KINDS.get(comment.target_type)
-    author_id = getattr(item, "author_id", None)
-    if kind is None or author_id is None:
-        return None
-    return Event(author_id, kind, comment.target_type, item.id, _title_of(item))
+def _recipients(event: Event) -> list[int]:
+    """Each recipient once, in the given order, never the actor."""
+    seen: dict[int, None] = {}
+    for user_id in event.recipient_ids:
+        if user_id != event.actor_id:
+            seen.setdefault(int(user_id), None)
+    return list(seen)
 
 
-def notify_comment(comment_id: int) -> int | None:
-    """Job: notify whoever a new comment concerns. Returns the notification's id, or None."""
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.is_deleted or comment.is_hidden:
-        return None
-    event = event_for(comment)
-    if event is None or event.recipient_id == comment.author_id:
-        return None
-    recipient = db.session.get(User, event.recipient_id)
-    if recipient is None or recipient.is_deleted:
-        return None
-    notification, created = record(event, comment)
-    # One e-mail per unread notification: a folded event sends none (see the module doc).
-    if created and wants_email(recipient, event.kind):
-        send_notification_email(recipient, notification, comment)
-    return notification.id
+def deliver(event: Event) -> list[int]:
+    """Record `event` for each recipient (folded into their unread notification for the item,
+    one transaction per person) and e-mail those whose notification is new. Returns the ids
+    of the notifications written."""
+    if event.kind not in notification_kinds():
+        raise ValueError(f"notification kind {event.kind!r} is not declared by any module")
+    recipient_ids = _recipients(event)
+    if not recipient_ids:
+        return []
+    # One query for every recipient; deleted accounts hear of nothing.
+    live = set(db.session.scalars(
+        select(User.id).where(User.id.in_(recipient_ids), User.deleted_at.is_(None))))
+    written = []
+    for user_id in recipient_ids:
+        if user_id not in live:
+            continue
+        notification, created = record(event, user_id)
+        written.append(notification.id)
+        if created:
+            recipient = db.session.get(User, user_id)
+            # One e-mail per unread notification: a folded event sends none (see above).
+            if recipient is not None and wants_email(recipient, event.kind):
+                send_notification_email(recipient, notification, event)
+    return written
 
 
 def _serialise_per_recipient(user_id: int) -> None:
@@ -116,27 +137,32 @@ def _serialise_per_recipient(user_id: int) -> None:
         db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
-def record(event: Event, comment: Comment) -> tuple[Notification, bool]:
-    """Fold the event into the unread notification for this item, or start a new one; one
-    transaction. Returns the notification and whether it is new."""
-    _serialise_per_recipient(event.recipient_id)
+def record(event: Event, user_id: int) -> tuple[Notification, bool]:
+    """Fold the event into the person's unread notification for this item, or start a new
+    one; one transaction. Returns the notification and whether it is new."""
+    _serialise_per_recipient(user_id)
+    title = (event.title or "")[:TITLE_MAX]
     notification = db.session.scalar(
-        queries.unread_for_item(event.recipient_id, event.kind, event.target_type,
-                                event.target_id)
+        queries.unread_for_item(user_id, event.kind, event.item_type, event.item_id)
         .execution_options(populate_existing=True))
     created = notification is None
     if notification is None:
         notification = Notification(
-            user_id=event.recipient_id, space_id=comment.space_id, kind=event.kind,
-            target_type=event.target_type, target_id=event.target_id, count=1,
-            last_actor_id=comment.author_id, link_comment_id=comment.id, title=event.title)
+            user_id=user_id, space_id=event.space_id, kind=event.kind,
+            target_type=event.item_type, target_id=event.item_id, count=1,
+            last_actor_id=event.actor_id, link_target_type=event.link_type,
+            link_target_id=event.link_id, title=title)
         db.session.add(notification)
     else:
         notification.count = Notification.count + 1  # in SQL: no lost update
-        notification.last_actor_id = comment.author_id
-        if comment.id > (notification.link_comment_id or 0):
-            notification.link_comment_id = comment.id
-        notification.title = event.title or notification.title
+        notification.last_actor_id = event.actor_id
+        # Events may be processed out of order (two workers): link to the newest.
+        if event.link_id is not None and (notification.link_target_type != event.link_type
+                                          or event.link_id > (notification.link_target_id
+                                                              or 0)):
+            notification.link_target_type = event.link_type
+            notification.link_target_id = event.link_id
+        notification.title = title or notification.title
         notification.updated_at = utcnow()
     db.session.commit()
     return notification, created
@@ -149,64 +175,38 @@ def wants_email(user: User, kind: str) -> bool:
             and kind not in (user.email_opt_outs or []))
 
 
-@contextmanager
-def external_urls() -> Iterator[None]:
-    """Make `url_for` work where there is no request (a worker): a request context on the
-    configured BASE_URL, else on SERVER_NAME. In a request without BASE_URL, links use the
-    host the person is on."""
-    base = current_app.config.get("BASE_URL") or ""
-    if has_request_context() and not base:
-        yield
-        return
-    if not base:
-        server = current_app.config.get("SERVER_NAME")
-        if not server:
-            current_app.logger.warning("set BASE_URL so that e-mails link to this site")
-        scheme = current_app.config.get("PREFERRED_URL_SCHEME") or "http"
-        base = f"{scheme}://{server or 'localhost'}"
-    with current_app.test_request_context("/", base_url=base):
-        yield
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL, on BASE_URL when it is set (call inside `external_urls()`)."""
-    base = current_app.config.get("BASE_URL") or ""
-    if base:
-        parts = urlsplit(base)
-        return f"{parts.scheme}://{parts.netloc}{url_for(endpoint, **values)}"
-    return url_for(endpoint, _external=True, **values)
-
-
-def _excerpt(text: str, limit: int = EXCERPT_MAX) -> str:
-    text = " ".join(text.split())
+def excerpt(text: str, limit: int = EXCERPT_MAX) -> str:
+    """The start of `text` on one line, cut at a word, for e-mails."""
+    text = " ".join((text or "").split())
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def send_notification_email(user: User, notification: Notification, comment: Comment) -> None:
-    """The e-mail for a new notification, in the recipient's language, with a link to it and a
-    one-click unsubscribe link for its kind (also as List-Unsubscribe headers)."""
+def send_notification_email(user: User, notification: Notification, event: Event) -> None:
+    """The e-mail for a new notification, in the recipient's language, with a link to it and
+    an unsubscribe link for its kind (also as RFC 8058 one-click List-Unsubscribe headers).
+    Every link comes from `absolute_url`, never from a request's Host header."""
     if not user.email:
         return
     kind = notification.kind
-    with force_locale(user.locale), external_urls():
-        unsubscribe_url = external_url("notifications.unsubscribe",
-                                       token=make_unsubscribe_token(user.id, kind))
+    actor = db.session.get(User, event.actor_id) if event.actor_id is not None else None
+    with force_locale(user.locale):
+        unsubscribe_url = absolute_url(
+            "notifications.unsubscribe", token=make_unsubscribe_token(user.id, kind, user.email))
+        summary = describe_event(kind, 1, actor_name(actor), notification.title)
         context = {
             "user": user,
-            "actor": actor_name(comment.author),
-            "title": notification.title,
+            "summary": summary,
             "space_name": notification.space.name,
-            "excerpt": _excerpt(comment.body),
-            "link": external_url("notifications.open", notification_id=notification.id),
+            "excerpt": excerpt(event.excerpt),
+            "link": absolute_url("notifications.open", notification_id=notification.id),
             "unsubscribe_url": unsubscribe_url,
-            "preferences_url": external_url("notifications.preferences"),
+            "preferences_url": absolute_url("notifications.preferences"),
             "kind_label": kind_label(kind),
         }
-        subject = render_template(f"notifications/mail/{kind}_subject.txt", **context)
-        body = render_template(f"notifications/mail/{kind}.txt", **context)
-    send_mail(user.email, " ".join(subject.split()), body, headers={
+        body = render_template("notifications/mail/notification.txt", **context)
+    send_mail(user.email, " ".join(summary.split()), body, headers={
         "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     })
@@ -237,21 +237,28 @@ def mark_all_read(user: User) -> int:
 
 def set_email_opt_outs(user: User, kinds: Iterable[str]) -> None:
     """The kinds of notification `user` gets no e-mail for (the others are e-mailed)."""
-    user.email_opt_outs = sorted({k for k in kinds if k in NOTIFICATION_KINDS})
+    declared = set(kind_names())
+    user.email_opt_outs = sorted({k for k in kinds if k in declared})
     db.session.commit()
 
 
-def _user_for_token(token: str) -> tuple[User, str]:
-    user_id, kind = read_unsubscribe_token(token)
+def check_unsubscribe_token(token: str) -> tuple[User, str]:
+    """The account and kind a valid link is for, changing nothing. Raises ExpiredToken, or
+    InvalidToken for a damaged link, an unknown kind, a deleted account or an address that
+    changed since the e-mail was sent."""
+    user_id, kind, fingerprint = read_unsubscribe_token(token)
+    if kind not in notification_kinds():
+        raise InvalidToken
     user = db.session.get(User, user_id)
-    if user is None or user.is_deleted:
+    if user is None or user.is_deleted or not user.email \
+            or address_fingerprint(user.email) != fingerprint:
         raise InvalidToken
     return user, kind
 
 
 def unsubscribe(token: str) -> tuple[User, str]:
-    """One-click unsubscribe: turn off e-mails of the token's kind. Raises InvalidToken."""
-    user, kind = _user_for_token(token)
+    """Turn off e-mails of the token's kind (again: no change). Raises InvalidToken."""
+    user, kind = check_unsubscribe_token(token)
     if kind not in (user.email_opt_outs or []):
         set_email_opt_outs(user, [*(user.email_opt_outs or []), kind])
     return user, kind
@@ -259,7 +266,31 @@ def unsubscribe(token: str) -> tuple[User, str]:
 
 def resubscribe(token: str) -> tuple[User, str]:
     """Undo `unsubscribe`: e-mails of the token's kind again. Raises InvalidToken."""
-    user, kind = _user_for_token(token)
+    user, kind = check_unsubscribe_token(token)
     if kind in (user.email_opt_outs or []):
         set_email_opt_outs(user, [k for k in user.email_opt_outs if k != kind])
     return user, kind
+
+
+# --- personal data ------------------------------------------------------------------------
+
+def personal_data(user: User) -> list[dict[str, Any]]:
+    """The person's notifications for the data download, oldest first, in one query."""
+    rows = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id)
+        .order_by(Notification.id)).all()
+    return [{"kind": n.kind, "title": n.title, "count": n.count,
+             "about": f"{n.target_type}:{n.target_id}",
+             "created_at": n.created_at.isoformat(), "updated_at": n.updated_at.isoformat(),
+             "read": n.read_at is not None,
+             "read_at": n.read_at.isoformat() if n.read_at else None} for n in rows]
+
+
+def erase_personal_data(user: User) -> None:
+    """On account deletion: delete the person's notifications and unlink them as the last
+    actor of others' (those then name a "deleted user"). In the caller's transaction."""
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id),
+                       execution_options={"synchronize_session": False})
+    db.session.execute(update(Notification).where(Notification.last_actor_id == user.id)
+                       .values(last_actor_id=None, updated_at=Notification.updated_at),
+                       execution_options={"synchronize_session": False})

@@ -1,43 +1,52 @@
-"""What notifications say, in the reader's language: centre entries, e-mail subjects, labels."""
+"""What notifications say, in the reader's language: centre entries, e-mail subjects, labels.
+
+Each kind is declared, with its label and its wording, by the module that raises it
+(`decide.core.modules.NotificationKind`); a kind without wording gets a generic one.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-# Labels of the e-mail preferences, one per kind (decide.notifications.models.NOTIFICATION_KINDS).
-KIND_LABELS = {
-    "comment_on_debate": _l("Someone comments on a debate I started"),
-    "reply_to_comment": _l("Someone replies to one of my comments"),
-}
+from decide.core.modules import NotificationKind, registry
+
+
+def notification_kinds() -> dict[str, NotificationKind]:
+    """Every declared kind by name, in the order of the app factory's module list."""
+    return {kind.name: kind for kind in registry.notification_kinds()}
+
+
+def kind_names() -> list[str]:
+    return list(notification_kinds())
 
 
 def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
+    declared = notification_kinds().get(kind)
+    return str(declared.label) if declared is not None else kind
 
 
 def actor_name(actor: Any) -> str:
     """Who acted last; their account may have been deleted since."""
-    return actor.display_name if actor is not None else _("deleted user")
+    if actor is None or getattr(actor, "is_deleted", False):
+        return _("deleted user")
+    return str(actor.display_name)
+
+
+def describe_event(kind: str, count: int, actor: str, title: str) -> str:
+    """One line, e.g. "3 new comments on your debate “X”", by the kind's own wording."""
+    declared = notification_kinds().get(kind)
+    if declared is not None and declared.describe is not None:
+        return declared.describe(count, actor, title)
+    if count == 1:
+        return _("%(actor)s: new activity on “%(title)s”", actor=actor, title=title)
+    return ngettext("%(num)d new event on “%(title)s”", "%(num)d new events on “%(title)s”",
+                    count, title=title)
 
 
 def describe(notification: Any) -> str:
-    """One line for the notification centre, e.g. "3 new comments on your debate “X”"."""
-    count, title = notification.count, notification.title
-    if notification.kind == "comment_on_debate":
-        if count == 1:
-            return _("%(actor)s commented on your debate “%(title)s”",
-                     actor=actor_name(notification.last_actor), title=title)
-        return ngettext("%(num)d new comment on your debate “%(title)s”",
-                        "%(num)d new comments on your debate “%(title)s”", count, title=title)
-    if notification.kind == "reply_to_comment":
-        if count == 1:
-            return _("%(actor)s replied to your comment on “%(title)s”",
-                     actor=actor_name(notification.last_actor), title=title)
-        return ngettext("%(num)d new reply to your comment on “%(title)s”",
-                        "%(num)d new replies to your comment on “%(title)s”", count, title=title)
-    return title
-
+    """The notification centre's line for `notification`."""
+    return describe_event(notification.kind, notification.count,
+                          actor_name(notification.last_actor), notification.title)

@@ -19,17 +19,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 
-from decide.comments.models import Comment
 from decide.core.db import utcnow
-from decide.core.errors import render_error
+from decide.core.errors import DomainError
 from decide.core.pagination import page_number
-from decide.core.targets import TARGET_URLS, TARGETS
+from decide.core.targets import target_for
 from decide.extensions import csrf, db
 from decide.notifications import queries, services
-from decide.notifications.forms import ButtonForm, NotificationPreferencesForm
+from decide.notifications.forms import ButtonForm, preferences_form
 from decide.notifications.models import Notification
 from decide.notifications.texts import describe, kind_label
-from decide.notifications.tokens import InvalidToken
+from decide.notifications.tokens import ExpiredToken, InvalidToken
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -47,29 +46,28 @@ def index() -> Any:
                            describe=describe, when=when)
 
 
-def _linked_object(notification: Notification) -> tuple[str, Any] | None:
-    """What to show, with its target type: the newest comment of the notification if it is
-    still visible, else the item (the debate, or your comment)."""
-    if notification.link_comment_id is not None:
-        comment = db.session.get(Comment, notification.link_comment_id)
-        if comment is not None and not comment.is_deleted and not comment.is_hidden:
-            return "comment", comment
-    model = TARGETS.get(notification.target_type)
-    item = db.session.get(model, notification.target_id) if model is not None else None
-    return (notification.target_type, item) if item is not None else None
+def _page_of(target_type: str | None, target_id: int | None, visible_only: bool) -> str | None:
+    """The page of a target by type name and id, or None when it is gone (or, with
+    `visible_only`, deleted or hidden)."""
+    declared = target_for(target_type) if target_type else None
+    if declared is None or target_id is None:
+        return None
+    obj = db.session.get(declared.model, target_id)
+    if obj is None:
+        return None
+    if visible_only and (getattr(obj, "is_deleted", False) or getattr(obj, "is_hidden", False)):
+        return None
+    try:
+        return declared.url(obj)
+    except (NotFound, DomainError):  # e.g. a comment whose debate is gone
+        return None
 
 
 def item_url(notification: Notification) -> str | None:
-    """The page of the notification's item, or None when it is gone."""
-    linked = _linked_object(notification)
-    build = TARGET_URLS.get(linked[0]) if linked is not None else None
-    if linked is None or build is None:
-        return None
-    try:
-        # By the type name the notification knows (a comment, or the item itself).
-        return build(linked[1])
-    except NotFound:  # a comment whose debate is gone
-        return None
+    """Where the notification leads: its newest event's object (the comment) while it is
+    visible, else its item (the debate, or your comment); None when both are gone."""
+    return (_page_of(notification.link_target_type, notification.link_target_id, True)
+            or _page_of(notification.target_type, notification.target_id, False))
 
 
 @bp.route("/<int:notification_id>", endpoint="open")
@@ -100,7 +98,7 @@ def read_all() -> Any:
 @bp.route("/preferences", methods=["GET", "POST"])
 @login_required
 def preferences() -> Any:
-    form = NotificationPreferencesForm()
+    form = preferences_form()
     if request.method == "GET":
         form.fill(current_user.email_opt_outs or [])
     if not form.validate_on_submit():
@@ -111,29 +109,56 @@ def preferences() -> Any:
     return redirect(url_for("notifications.preferences"))
 
 
-def _bad_link() -> tuple[str, int]:
-    return render_error(400, _("This unsubscribe link is not valid. It may have been copied "
-                               "incompletely. You can change your e-mail preferences in your "
-                               "account."))
+# --- unsubscribe links --------------------------------------------------------------------
+# GET only shows what the link would do: mail scanners and link previews follow links, and
+# must not unsubscribe anyone. The change is a POST: the page's button, or the mail client's
+# RFC 8058 one-click POST ("List-Unsubscribe=One-Click" in the body).
 
 
-@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
-@csrf.exempt  # mail clients POST "List-Unsubscribe=One-Click" (RFC 8058) without a form
+def _bad_link(error: InvalidToken) -> tuple[str, int]:
+    """A translated page that says what went wrong and offers the preferences page (after
+    signing in): an expired or damaged link is the visitor's problem to solve, not a 500."""
+    return render_template("notifications/unsubscribe_invalid.html",
+                           expired=isinstance(error, ExpiredToken)), 400
+
+
+def _subscription_page(token: str, kind: str, state: str) -> str:
+    return render_template("notifications/unsubscribe.html", state=state, token=token,
+                           kind_label=kind_label(kind), form=ButtonForm())
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET"])
+def confirm_unsubscribe(token: str) -> Any:
+    """The unsubscribe link of an e-mail: a page with a button, changing nothing yet."""
+    try:
+        user, kind = services.check_unsubscribe_token(token)
+    except InvalidToken as error:
+        return _bad_link(error)
+    state = "already" if kind in (user.email_opt_outs or []) else "confirm"
+    return _subscription_page(token, kind, state)
+
+
+@bp.route("/unsubscribe/<token>", methods=["POST"])
+# No CSRF token: mail clients send the RFC 8058 one-click POST without a page or a cookie. The
+# signed token stands in for it: only the e-mail's recipient has it (a forged request cannot
+# build one without the secret key), it is bound to that account's current address and kind,
+# expires, and can only turn that kind of e-mail off.
+@csrf.exempt
 def unsubscribe(token: str) -> Any:
-    """One click from an e-mail turns that kind of e-mail off."""
-    return _change_subscription(token, services.unsubscribe, subscribed=False)
+    """The page's button, or a mail client's one-click POST: that kind of e-mail off."""
+    try:
+        _user, kind = services.unsubscribe(token)
+    except InvalidToken as error:
+        return _bad_link(error)
+    return _subscription_page(token, kind, "unsubscribed")
 
 
 @bp.route("/resubscribe/<token>", methods=["POST"])
 def resubscribe(token: str) -> Any:
-    """The button on the unsubscribe page: that kind of e-mail again."""
-    return _change_subscription(token, services.resubscribe, subscribed=True)
-
-
-def _change_subscription(token: str, change: Any, subscribed: bool) -> Any:
+    """The button on the unsubscribe page: that kind of e-mail again (CSRF-protected: only
+    the page offers it)."""
     try:
-        _user, kind = change(token)
-    except InvalidToken:
-        return _bad_link()
-    return render_template("notifications/unsubscribe.html", subscribed=subscribed,
-                           token=token, kind_label=kind_label(kind), form=ButtonForm())
+        _user, kind = services.resubscribe(token)
+    except InvalidToken as error:
+        return _bad_link(error)
+    return _subscription_page(token, kind, "subscribed")

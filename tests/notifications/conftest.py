@@ -50,7 +50,7 @@ class World:
                 body: str = "I agree with this.", send: bool = True) -> int:
         """A comment committed as the comments service commits it, then `comment_created`."""
         from decide.comments.models import PATH_WIDTH, Comment
-        from decide.core.signals import comment_created
+        from decide.comments.signals import comment_created
         from decide.debates.models import Debate
 
         with self.app.app_context():
@@ -80,7 +80,9 @@ class World:
             return [
                 {"id": n.id, "user_id": n.user_id, "kind": n.kind, "target": (n.target_type,
                  n.target_id), "count": n.count, "last_actor_id": n.last_actor_id,
-                 "link_comment_id": n.link_comment_id, "space_id": n.space_id,
+                 "link_comment_id": (n.link_target_id if n.link_target_type == "comment"
+                                     else None),
+                 "link": (n.link_target_type, n.link_target_id), "space_id": n.space_id,
                  "title": n.title, "read": n.read_at is not None,
                  "updated_at": n.updated_at}
                 for n in db.session.scalars(statement)
@@ -110,12 +112,15 @@ def world(app: Flask, make_user: Any) -> World:
 
 @pytest.fixture
 def stub_urls(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Simple page paths for debates and comments, whatever the debates module registers."""
-    from decide.core.targets import TARGET_URLS
+    """Simple page paths for debates and comments, whatever the debates module declares."""
+    from dataclasses import replace
 
-    monkeypatch.setitem(TARGET_URLS, "debate", lambda d: f"/stub/debates/{d.id}")
-    monkeypatch.setitem(TARGET_URLS, "comment",
-                        lambda c: f"/stub/debates/{c.target_id}#comment-{c.id}")
+    from decide.core.targets import TARGETS
+
+    monkeypatch.setitem(TARGETS, "debate",
+                        replace(TARGETS["debate"], url=lambda d: f"/stub/debates/{d.id}"))
+    monkeypatch.setitem(TARGETS, "comment", replace(
+        TARGETS["comment"], url=lambda c: f"/stub/debates/{c.target_id}#comment-{c.id}"))
 
 
 def raw_messages(app: Flask) -> list[EmailMessage]:

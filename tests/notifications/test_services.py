@@ -198,8 +198,8 @@ def test_unconfirmed_addresses_get_no_email(app, world: World) -> None:
 
 def test_hidden_or_deleted_comments_notify_nobody(app, world: World) -> None:
     from decide.comments.models import Comment
+    from decide.comments.notifications import notify_comment
     from decide.core.db import utcnow
-    from decide.notifications.services import notify_comment
 
     ana, bea = world.user("ana"), world.user("bea")
     debate = world.debate(ana)
@@ -207,8 +207,8 @@ def test_hidden_or_deleted_comments_notify_nobody(app, world: World) -> None:
     with app.app_context():
         db.session.get(Comment, hidden).hidden_at = utcnow()
         db.session.commit()
-        assert notify_comment(hidden) is None
-        assert notify_comment(999_999) is None
+        assert notify_comment(hidden) == []
+        assert notify_comment(999_999) == []
     assert world.notifications() == []
 
 
@@ -231,7 +231,7 @@ def test_concurrent_events_fold_into_one_notification(app, world: World) -> None
     """Events for one person processed at the same time (two workers) still fold."""
     import threading
 
-    from decide.notifications.services import notify_comment
+    from decide.comments.notifications import notify_comment
 
     ana = world.user("ana")
     actors = [world.user(f"actor{i}") for i in range(4)]
@@ -294,3 +294,63 @@ def test_through_the_comments_service(app, world: World) -> None:
     rows = {(n["user_id"], n["kind"]) for n in world.notifications()}
     assert rows == {(ana, "comment_on_debate"), (bea, "reply_to_comment")}
     assert sorted(m["to"] for m in mailbox(app)) == ["ana@example.org", "bea@example.org"]
+
+
+def test_notifications_import_no_module_that_raises_them() -> None:
+    """The package offers a generic API: it names no content module, nor comments."""
+    import ast
+    from pathlib import Path
+
+    import decide.notifications
+
+    allowed = ("decide.core", "decide.accounts", "decide.extensions", "decide.notifications")
+    folder = Path(decide.notifications.__file__).parent
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            for name in names:
+                if name.startswith("decide"):
+                    assert name.startswith(allowed), f"{path.name} imports {name}"
+
+
+def test_any_module_can_notify_through_a_job(app, world: World) -> None:
+    """The generic API: an event as plain data, delivered by the job, folded, e-mailed once,
+    never to the actor, each recipient once; undeclared kinds are refused."""
+    import pytest
+
+    from decide.notifications.services import Event, deliver, notify
+
+    ana, bea, carla = world.user("ana"), world.user("bea"), world.user("carla")
+    debate = world.debate(ana, title="Night buses")
+    event = Event(recipient_ids=(ana, carla, ana, bea), kind="comment_on_followed",
+                  space_id=world.space_id(), item_type="debate", item_id=debate, actor_id=bea,
+                  title="Night buses", excerpt="A  long\nexcerpt", link_type="debate",
+                  link_id=debate)
+    with app.app_context():
+        notify(event)
+        notify(event)
+        with pytest.raises(ValueError, match="not declared"):
+            deliver(Event(recipient_ids=(ana,), kind="pigeon_post", space_id=1,
+                          item_type="debate", item_id=debate, actor_id=None, title="x"))
+    rows = {(n["user_id"], n["kind"], n["count"], n["link"]) for n in world.notifications()}
+    assert rows == {(ana, "comment_on_followed", 2, ("debate", debate)),
+                    (carla, "comment_on_followed", 2, ("debate", debate))}
+    messages = mailbox(app)
+    assert sorted(m["to"] for m in messages) == ["ana@example.org", "carla@example.org"]
+    assert "“A long excerpt”" in messages[0]["text"]
+    assert messages[0]["subject"] == "bea commented on “Night buses”, which you follow"
+
+
+def test_email_links_ignore_the_requests_host(app, world: World) -> None:
+    """Links come from decide.core.urls.absolute_url, even inside a request on another host."""
+    from decide.comments.notifications import notify_comment
+
+    ana, bea = world.user("ana"), world.user("bea")
+    comment = world.comment(bea, world.debate(ana), send=False)
+    with app.test_request_context("/", base_url="http://evil.example"):
+        notify_comment(comment)
+    [message] = raw_messages(app)
+    assert "evil.example" not in body_of(message)
+    assert "evil.example" not in message["List-Unsubscribe"]
+    assert "http://decide.test/notifications/" in body_of(message)
