@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 from decide.config import ROOT, STATIC_DIR, TEMPLATES_DIR, load_settings
+from decide.core.modules import Module, registry
 
 
 def _instance_path(settings: dict[str, Any]) -> Path:
@@ -18,12 +21,55 @@ def _instance_path(settings: dict[str, Any]) -> Path:
 
 
 def _secret_key(instance: Path) -> str:
-    """A key generated once per instance folder, so sessions survive restarts."""
+    """A key generated once per instance folder, so sessions survive restarts.
+
+    Workers starting together must all end up with the same key: the key is written to a
+    private temporary file and then hard-linked into place, which fails if another process got
+    there first; everyone then reads the file that won, which is never seen half-written.
+    """
+    import contextlib
+    import os
+    import time
+
     key_file = instance / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+        temporary = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            # os.link never replaces an existing file: losing the race means using its key.
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, key_file)
+        finally:
+            temporary.unlink(missing_ok=True)
+    key = key_file.read_text().strip()
+    for _ in range(50):  # a key written in place by an older version may still be in flight
+        if len(key) >= 32:
+            return key
+        time.sleep(0.02)
+        key = key_file.read_text().strip()
+    raise RuntimeError(f"{key_file} holds no usable key: delete it to generate a new one")
+
+
+# Every module of this deployment, in order: space modules appear in this order in a space's
+# bar. `cities` comes last because its catch-all city slug must never shadow a fixed path.
+MODULES = (
+    "pages", "accounts", "admin", "tags", "search", "comments", "moderation", "history",
+    "notifications", "debates", "follows", "translations", "cities",
+)
+
+
+def load_modules(names: tuple[str, ...] | list[str]) -> list[Module]:
+    """Import each module's declaration (`decide.<name>.module`) and register it."""
+    modules = []
+    for name in names:
+        module = importlib.import_module(f"decide.{name}.module").module
+        registry.register(module)
+        modules.append(module)
+    return modules
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -55,43 +101,42 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_ENABLED=settings["RATELIMIT_ENABLED"],
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # With a base URL, a request for any other host is refused (400): nothing can then
+        # be built from a Host header a client chose.
+        TRUSTED_HOSTS=settings.get("TRUSTED_HOSTS") or (
+            [urlsplit(settings["BASE_URL"]).hostname] if settings.get("BASE_URL") else None),
     )
 
-    import decide.models  # noqa: F401 - every table registered before anything uses the schema
-    from decide.core import database, errors, i18n_setup, ratelimit, security, templating, tenancy
+    from decide.core import (
+        database,
+        errors,
+        i18n_setup,
+        ratelimit,
+        security,
+        templating,
+        tenancy,
+        votes,  # noqa: F401 - core's own table (vote_city_counts)
+    )
     from decide.extensions import csrf, db, migrate
 
+    modules = load_modules(MODULES)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     tenancy.init_app(app)
+    from decide.core import converters
+
+    converters.init_app(app)  # before any blueprint: ids in URLs checked once
     i18n_setup.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-
-    from decide import notifications
-    from decide.accounts import auth
-    from decide.accounts.views import bp as accounts_bp
-    from decide.admin.views import bp as admin_bp
-    from decide.cities import template_helpers
-    from decide.cities.views import bp as cities_bp
-    from decide.comments.views import bp as comments_bp
-    from decide.debates.views import bp as debates_bp
-    from decide.moderation.views import bp as moderation_bp
-    from decide.notifications.views import bp as notifications_bp
-    from decide.pages.views import bp as pages_bp
-    from decide.search.views import bp as search_bp
-
-    auth.init_app(app)
-    template_helpers.init_app(app)
-    notifications.init_app(app)
-    # One explicit list; the space blueprint comes last so its catch-all city slug
-    # never shadows a fixed path.
-    for blueprint in (pages_bp, accounts_bp, admin_bp, debates_bp, comments_bp, moderation_bp,
-                      notifications_bp, search_bp, cities_bp):
-        app.register_blueprint(blueprint)
+    for module in modules:
+        if module.init_app is not None:
+            module.init_app(app)
+        if module.blueprint is not None:
+            app.register_blueprint(module.blueprint)
     ratelimit.init_app(app)
 
     if settings.get("TRUSTED_PROXIES"):

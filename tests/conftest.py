@@ -34,6 +34,7 @@ def make_config(tmp: Path, **overrides: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # cheap; tests/accounts checks scrypt
         "CITIES_DIR": str(FIXTURE_CONFIG / "cities"),
         "ALLIANCES_DIR": str(FIXTURE_CONFIG / "alliances"),
     }
@@ -199,6 +200,7 @@ def live_server(app, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     served = create_app(config)
     served.debug = True
     server = make_server("127.0.0.1", 0, served, threaded=True)
+    served.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # e-mail links
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -50,7 +50,21 @@ def _comment(space: Space, make_user: Callable) -> int:
                         _debate(space, make_user), "A comment").id
 
 
+def _translation(space: Space, make_user: Callable) -> int:
+    """A suggested translation of a debate, by someone other than its author."""
+    from decide.accounts.services import find_by_username
+    from decide.translations.services import suggest
+
+    username = f"translator-{space.slug}"
+    if find_by_username(username) is None:
+        make_user(username)
+    locale = next(loc for loc in space.locales if loc != "es")
+    return suggest(find_by_username(username), space, "debate", _debate(space, make_user),
+                   locale, {"title": "A translated title", "description": "Text"}).id
+
+
 OBJECT_FACTORIES["assignment_id"] = _role_assignment
+OBJECT_FACTORIES["translation_id"] = _translation
 OBJECT_FACTORIES["debate_id"] = _debate
 OBJECT_FACTORIES["comment_id"] = _comment
 # With target_type "debate" (see FIXED_VALUES).

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from decide.accounts.models import Residence, RoleAssignment, User
+from decide.core.modules import ActivityItem, registry
 from decide.extensions import db
 
 
@@ -33,22 +31,9 @@ def public_profile(username: str) -> User | None:
     )
 
 
-@dataclass
-class ActivityItem:
-    """One thing a person published, for their public profile."""
-
-    kind: str  # "debate", "comment"...
-    title: str
-    url: str
-    space_name: str
-    created_at: datetime
-
-
-# Other modules add what a person published: name -> function(user, limit) -> [ActivityItem].
-ACTIVITY_PROVIDERS: dict[str, Callable[[User, int], list[ActivityItem]]] = {}
-
-
 def recent_activity(user: User, limit: int = 15) -> list[ActivityItem]:
-    """The newest things the person published, across modules and spaces."""
-    items = [item for provider in ACTIVITY_PROVIDERS.values() for item in provider(user, limit)]
+    """The newest things the person published, across modules and spaces (each module with
+    an `activity` function in its declaration adds its own)."""
+    items = [item for module in registry if module.activity is not None
+             for item in module.activity(user, limit)]
     return sorted(items, key=lambda item: item.created_at, reverse=True)[:limit]

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import math
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app, render_template
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from decide.accounts import tokens
-from decide.accounts.models import ROLES, Residence, RoleAssignment, User
+from decide.accounts import sessions, tokens
+from decide.accounts.models import ROLES, Residence, RoleAssignment, User, UserSession
 from decide.accounts.passwords import hash_password, password_problem, verify_password
 from decide.cities.models import City, Space
 from decide.core.db import utcnow
 from decide.core.errors import DomainError
 from decide.core.mail import send_mail
+from decide.core.modules import registry
+from decide.core.urls import absolute_url
 from decide.extensions import db
 
 
@@ -49,7 +53,7 @@ def find_by_email(email: str) -> User | None:
 
 def find_by_username(username: str) -> User | None:
     return db.session.scalar(
-        select(User).where(func.lower(User.username) == username.strip().lower())
+        select(User).where(User.username_lower == username.strip().lower())
     )
 
 
@@ -120,7 +124,7 @@ def _mail_user(user: User, template: str, subject: Any, **context: Any) -> None:
 
 def send_confirmation(user: User) -> None:
     token = tokens.make_token(tokens.CONFIRM_SALT, {"uid": user.id, "email": user.email})
-    link = url_for("accounts.confirm", token=token, _external=True)
+    link = absolute_url("accounts.confirm", token=token)
     _mail_user(user, "confirm", _l("Confirm your e-mail address"), link=link)
 
 
@@ -135,13 +139,98 @@ def confirm_email(token: str) -> User:
     return user
 
 
+# Per-account sign-in throttle (the per-address limit is Flask-Limiter's, in the view):
+# after LOCK_AFTER attempts without a success the account is locked for LOCK_BASE, doubling
+# with each further failed attempt, up to LOCK_CAP.
+LOCK_AFTER = 5
+LOCK_BASE = timedelta(minutes=1)
+LOCK_CAP = timedelta(hours=1)
+
+
+class AccountLocked(DomainError):
+    """Sign-in to this account is refused until `until`, whatever the password."""
+
+    def __init__(self, until: datetime) -> None:
+        self.until = until
+        minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+        super().__init__(ngettext(
+            "Too many failed attempts to sign in to this account. For its safety, try again "
+            "in %(num)d minute.",
+            "Too many failed attempts to sign in to this account. For its safety, try again "
+            "in %(num)d minutes.", minutes), status=429)
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, math.ceil((self.until - utcnow()).total_seconds()))
+
+
+def lock_duration(attempts: int) -> timedelta:
+    """How long the account stays locked after `attempts` attempts without a success."""
+    doublings = min(attempts - LOCK_AFTER, 20)
+    return min(LOCK_BASE * (2 ** doublings), LOCK_CAP)
+
+
+def _claim_attempt(user: User) -> int | None:
+    """Count one sign-in attempt in SQL (`n = n + 1`, so attempts from every address and
+    worker add up) unless the account is locked; returns the count, or None when locked.
+    The attempt is counted before the password is checked, so concurrent guesses cannot all
+    slip past the count; a success resets it."""
+    now = utcnow()
+    attempts = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if attempts is not None and attempts >= LOCK_AFTER:
+        db.session.execute(
+            update(User).where(User.id == user.id)
+            .values(locked_until=now + lock_duration(attempts))
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    db.session.refresh(user, ["failed_logins", "locked_until"])
+    return attempts
+
+
+def _clear_failed_logins(user: User) -> None:
+    if user.failed_logins or user.locked_until is not None:
+        db.session.execute(
+            update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        db.session.refresh(user, ["failed_logins", "locked_until"])
+
+
 def authenticate(identifier: str, password: str) -> User | None:
+    """The account when the password is right, None when not; raises AccountLocked when the
+    account has had too many failed attempts (the password is then not even checked)."""
     identifier = identifier.strip()
     user = find_by_email(identifier) if "@" in identifier else find_by_username(identifier)
     if user is None or user.is_deleted:
         verify_password(None, password)
         return None
-    return user if verify_password(user.password_hash, password) else None
+    attempts = _claim_attempt(user)
+    if attempts is None:
+        raise AccountLocked(user.locked_until or utcnow())
+    if verify_password(user.password_hash, password):
+        _clear_failed_logins(user)
+        return user
+    if attempts >= LOCK_AFTER:
+        if attempts == LOCK_AFTER:
+            # Once per series of failures: the counter only goes back to 0 on a success
+            # or a password reset.
+            _mail_user(user, "locked", _l("Someone is trying to sign in to your account"),
+                       link=_reset_link(user), attempts=attempts)
+        raise AccountLocked(user.locked_until or utcnow())
+    return None
+
+
+def _reset_link(user: User) -> str:
+    token = tokens.make_token(tokens.RESET_SALT, {"uid": user.id, "st": user.session_token})
+    return absolute_url("accounts.reset_password", token=token)
 
 
 def request_password_reset(email: str) -> None:
@@ -149,9 +238,7 @@ def request_password_reset(email: str) -> None:
     user = find_by_email(email)
     if user is None or user.is_deleted:
         return
-    token = tokens.make_token(tokens.RESET_SALT, {"uid": user.id, "st": user.session_token})
-    link = url_for("accounts.reset_password", token=token, _external=True)
-    _mail_user(user, "reset", _l("Reset your password"), link=link)
+    _mail_user(user, "reset", _l("Reset your password"), link=_reset_link(user))
 
 
 def user_for_reset_token(token: str) -> User:
@@ -167,6 +254,8 @@ def reset_password(token: str, password: str) -> User:
     user = user_for_reset_token(token)
     check_password_rules(password, user.username, user.email or "")
     set_password(user, password)
+    # Whoever was locked out by guesses is let back in by the owner of the address.
+    user.failed_logins, user.locked_until = 0, None
     if user.confirmed_at is None:
         # Following a link sent to the address proves it, as confirmation does.
         user.confirmed_at = utcnow()
@@ -174,9 +263,12 @@ def reset_password(token: str, password: str) -> User:
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, keep: UserSession | None = None) -> None:
+    """Change the password and end every session but `keep` (the browser that changed it);
+    the caller commits. The new session_token invalidates reset links already sent."""
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    sessions.revoke_all(user, keep=keep, commit=False)
 
 
 def update_account(
@@ -201,7 +293,7 @@ def update_account(
         problem = password_problem(new_password, user.username, email)
         if problem:
             raise DomainError(password_error_message(problem), field="new_password")
-        set_password(user, new_password)
+        set_password(user, new_password, keep=user.current_session)
     user.locale = locale
     user.home_city = home_city
     if user.is_organisation and organisation_name:
@@ -275,9 +367,6 @@ def revoke_role(assignment: RoleAssignment) -> None:
 
 
 # Other modules add their personal data here: name -> function(user) -> JSON-ready value.
-PERSONAL_DATA_EXPORTERS: dict[str, Any] = {}
-
-
 def export_personal_data(user: User) -> dict[str, Any]:
     """Everything Decide stores about the person, as JSON-ready data."""
     residence = user.residence
@@ -306,8 +395,10 @@ def export_personal_data(user: User) -> dict[str, Any]:
             for r in user.roles
         ],
     }
-    for name, exporter in PERSONAL_DATA_EXPORTERS.items():
-        data[name] = exporter(user)
+    # Every module adds what it stores about the person, under its own name.
+    for module in registry:
+        if module.personal_data is not None:
+            data[module.name] = module.personal_data(user)
     return data
 
 
@@ -329,6 +420,10 @@ def anonymise(user: User) -> None:
     user.is_deployment_admin = False
     user.residence = None
     user.roles.clear()
+    # Modules unlink what must not outlive the account (notes, notifications, follows).
+    for module in registry:
+        if module.erase_personal_data is not None:
+            module.erase_personal_data(user)
     db.session.commit()
 
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from decide.accounts import services as account_services
 from decide.accounts.forms import EmptyForm, GrantRoleForm
 from decide.accounts.models import RoleAssignment
 from decide.admin import queries
-from decide.cities.settings import SPACE_SETTINGS
 from decide.core.db import get_in_space
 from decide.core.errors import DomainError
-from decide.core.permissions import requires
+from decide.core.modules import AdminEntry, enabled_in, registry
+from decide.core.permissions import can, requires
+from decide.core.settings import SPACE_SETTINGS
 
 bp = Blueprint("admin", __name__)
 
@@ -32,7 +34,17 @@ def _render(form: GrantRoleForm, status: int = 200) -> tuple[str, int]:
         assignments=queries.role_assignments(space),
         residents=queries.resident_count(space),
         settings=settings,
+        admin_menu=admin_menu(space),
     ), status
+
+
+def admin_menu(space: Any) -> list[AdminEntry]:
+    """Entries modules add to this space's admin menu (the shared ones, and those of the
+    space modules the space enables), for the person's permissions here."""
+    enabled = {m.name for m in enabled_in(space)}
+    return [entry for module in registry
+            if not module.space_module or module.name in enabled
+            for entry in module.admin_menu if can(current_user, entry.action, space)]
 
 
 @bp.route("/<space:space>/admin/")
@@ -67,13 +79,33 @@ def grant_role() -> Any:
     return redirect(url_for("admin.index"))
 
 
-@bp.route("/<space:space>/admin/roles/<int:assignment_id>/revoke", methods=["POST"])
+def _removes_own_admin_access(assignment: RoleAssignment) -> bool:
+    """Removing this would lock the remover out of this page: it is their own administrator
+    role here and nothing else (deployment administration) would let them back in."""
+    return (assignment.user_id == current_user.id and assignment.role == "administrator"
+            and not current_user.is_deployment_admin)
+
+
+def _render_revoke(assignment: RoleAssignment, status: int = 200) -> tuple[str, int]:
+    return render_template("admin/revoke_role.html", assignment=assignment, form=EmptyForm(),
+                           refused=_removes_own_admin_access(assignment)), status
+
+
+@bp.route("/<space:space>/admin/roles/<int:assignment_id>/revoke", methods=["GET", "POST"])
 @requires("space.manage_roles")
 def revoke_role(assignment_id: int) -> Any:
+    """A confirmation page first (works without JavaScript); the removal needs its POST."""
     assignment = get_in_space(RoleAssignment, assignment_id, g.space)
+    if request.method == "GET":
+        return _render_revoke(assignment)
+    if _removes_own_admin_access(assignment):
+        return _render_revoke(assignment, 409)
     form = EmptyForm()
     if not form.validate_on_submit():
-        return _render(GrantRoleForm(), 400)
+        return _render_revoke(assignment, 400)
+    if request.form.get("confirm") != "yes":
+        # An older page or a hand-made request: ask first.
+        return redirect(url_for("admin.revoke_role", assignment_id=assignment_id), 303)
     account_services.revoke_role(assignment)
     flash(_("The role has been removed."), "success")
     return redirect(url_for("admin.index"))

@@ -1,17 +1,19 @@
-"""What each module shows on a space's home page, registered by the module itself."""
+"""What each module the space enables shows on its home page (declared by the module)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-# module name -> function(space) returning the context of templates/<module>/_home.html
-HOME_SECTIONS: dict[str, Callable[[Any], dict[str, Any]]] = {}
+from decide.core.modules import Module, enabled_in
 
 
-def home_sections(space: Any) -> dict[str, dict[str, Any]]:
-    return {module: HOME_SECTIONS[module](space)
-            for module in space.modules if module in HOME_SECTIONS}
+def home_sections(space: Any) -> list[tuple[Module, dict[str, Any]]]:
+    """(module, context of its home-page section) for each module the space enables."""
+    return [(module, module.home_section.context(space) if module.home_section else {})
+            for module in enabled_in(space)]
 
-# module name -> endpoint of its index page in a space (for the space's navigation).
-MODULE_ENDPOINTS: dict[str, str] = {}
+
+def module_links(space: Any) -> list[tuple[str, str, str]]:
+    """(label, endpoint, blueprint) of the enabled modules that have pages, for the space bar."""
+    return [(str(m.label), m.index_endpoint, m.index_endpoint.split(".")[0])
+            for m in enabled_in(space) if m.index_endpoint]

@@ -7,17 +7,8 @@ from babel.dates import get_timezone_location
 from babel.numbers import get_currency_name
 from flask import Flask
 
-from decide.cities.models import Space
-from decide.cities.sections import MODULE_ENDPOINTS
-from decide.cities.themes import (
-    ALLIANCE_KINDS,
-    MEMBER_ROLES,
-    MODULE_EMPTY,
-    MODULE_INTROS,
-    MODULES,
-    SDG_NAMES,
-    THEMES,
-)
+from decide.cities.sections import module_links
+from decide.cities.themes import ALLIANCE_KINDS, MEMBER_ROLES, SDG_NAMES, THEMES
 from decide.core.i18n import current_locale
 
 
@@ -35,12 +26,6 @@ def timezone_name(zone: str) -> str:
     return get_timezone_location(zone, locale=current_locale())
 
 
-def module_links(space: Space) -> list[tuple[str, str, str]]:
-    """(label, endpoint, blueprint) of the enabled modules that have pages, for the space bar."""
-    return [(str(MODULES[m]), MODULE_ENDPOINTS[m], MODULE_ENDPOINTS[m].split(".")[0])
-            for m in space.modules if m in MODULE_ENDPOINTS]
-
-
 def init_app(app: Flask) -> None:
     app.add_template_global(module_links, "module_links")
     app.add_template_filter(country_name, "country_name")
@@ -50,7 +35,3 @@ def init_app(app: Flask) -> None:
     app.add_template_global(lambda key: str(ALLIANCE_KINDS.get(key, key)), "alliance_kind_label")
     app.add_template_global(lambda key: str(MEMBER_ROLES.get(key, key)), "member_role_label")
     app.add_template_global(lambda n: str(SDG_NAMES.get(n, n)), "sdg_label")
-    app.add_template_global(lambda key: str(MODULES.get(key, key)), "module_label")
-    app.add_template_global(lambda key: str(MODULE_INTROS.get(key, "")), "module_intro")
-    app.add_template_global(
-        lambda key, space: str(MODULE_EMPTY[key]) % {"space": space}, "module_empty")

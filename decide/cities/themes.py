@@ -53,25 +53,3 @@ SDG_NAMES = {
     16: _l("Peace, justice and strong institutions"),
     17: _l("Partnerships for the goals"),
 }
-
-# Modules a space may enable; each module's package adds its pages when it exists.
-MODULES = {
-    "debates": _l("Debates"),
-    "proposals": _l("Proposals"),
-    "budgets": _l("Participatory budgets"),
-    "polls": _l("Polls"),
-}
-
-MODULE_INTROS = {
-    "debates": _l("Open conversations about the questions that matter here."),
-    "proposals": _l("Ideas from residents that become real when they gather enough support."),
-    "budgets": _l("Residents decide how to spend part of the public budget."),
-    "polls": _l("Votes on concrete questions, open to verified residents."),
-}
-
-MODULE_EMPTY = {
-    "debates": _l("No debates in %(space)s yet."),
-    "proposals": _l("No proposals in %(space)s yet."),
-    "budgets": _l("No participatory budget in %(space)s yet."),
-    "polls": _l("No polls in %(space)s yet."),
-}

@@ -17,14 +17,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from decide.accounts.models import User
+from decide.core.content import Hideable
 from decide.core.db import SpaceScoped, TimestampMixin, UTCDateTime
-from decide.core.targets import register_target
 from decide.extensions import db
 
 PATH_WIDTH = 10  # digits per level of the materialised path
 
 
-class Comment(SpaceScoped, TimestampMixin, db.Model):
+class Comment(Hideable, SpaceScoped, TimestampMixin, db.Model):
     """A comment on a target, or a reply to another comment (any depth).
 
     `path` is the ids from the root down, zero-padded, so that one ordered query returns a
@@ -58,9 +58,7 @@ class Comment(SpaceScoped, TimestampMixin, db.Model):
     votes_down: Mapped[int] = mapped_column(default=0, nullable=False)
     confidence_score: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
     replies_count: Mapped[int] = mapped_column(default=0, nullable=False)
-    flags_count: Mapped[int] = mapped_column(default=0, nullable=False)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     author: Mapped[User] = relationship()
@@ -70,15 +68,9 @@ class Comment(SpaceScoped, TimestampMixin, db.Model):
         return self.deleted_at is not None
 
     @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
     def score(self) -> int:
         return self.votes_up - self.votes_down
 
-
-register_target("comment", Comment)
 
 
 class CommentVote(TimestampMixin, db.Model):

@@ -13,24 +13,40 @@ EDIT_WINDOW = timedelta(minutes=10)
 POSTING_ROLES = ("official", "moderator", "administrator")
 
 
-def can_comment(user: Any, space: Any, target: Any) -> bool:
-    return can(user, "comment", space) and not getattr(target, "is_hidden", False)
-
-
-def can_edit(user: Any, comment: Any) -> bool:
-    return (user is not None and user.is_authenticated and comment.author_id == user.id
-            and not comment.is_deleted and not comment.is_hidden
+def may_edit(user: Any, space: Any, comment: Any) -> bool:
+    return (comment.author_id == user.id and not comment.is_deleted and not comment.is_hidden
             and utcnow() - comment.created_at <= EDIT_WINDOW)
 
 
+def may_delete(user: Any, space: Any, comment: Any) -> bool:
+    return comment.author_id == user.id and not comment.is_deleted
+
+
+def may_vote(user: Any, space: Any, comment: Any) -> bool:
+    return bool(user.is_confirmed) and not user.is_organisation and not comment.is_deleted
+
+
+ACTIONS = {
+    "comments.edit": may_edit,
+    "comments.delete": may_delete,
+    "comments.vote": may_vote,
+}
+
+
+def can_comment(user: Any, space: Any, target: Any) -> bool:
+    return can(user, "comment", space, target)
+
+
+def can_edit(user: Any, comment: Any) -> bool:
+    return can(user, "comments.edit", None, comment)
+
+
 def can_delete(user: Any, comment: Any) -> bool:
-    return (user is not None and user.is_authenticated and comment.author_id == user.id
-            and not comment.is_deleted)
+    return can(user, "comments.delete", None, comment)
 
 
 def can_vote(user: Any, space: Any, comment: Any) -> bool:
-    return (can(user, "participate", space) and not user.is_organisation
-            and not comment.is_deleted and not comment.is_hidden)
+    return can(user, "comments.vote", space, comment)
 
 
 def posting_roles(user: Any, space: Any) -> list[str]:

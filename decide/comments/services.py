@@ -4,26 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from decide.accounts.models import User
-from decide.accounts.services import PERSONAL_DATA_EXPORTERS
 from decide.cities.models import Space
 from decide.comments import permissions
 from decide.comments.models import PATH_WIDTH, Comment, CommentVote
-from decide.core.db import commit_unique, get_in_space, locked, utcnow
-from decide.core.errors import DomainError
+from decide.comments.signals import comment_created
+from decide.core.db import get_in_space, utcnow
+from decide.core.errors import DomainError, NotFoundError
 from decide.core.scoring import wilson_lower_bound
-from decide.core.signals import comment_created
-from decide.core.targets import get_target
+from decide.core.targets import get_target, target_for
 from decide.core.text import render_markdown
+from decide.core.votes import VoteRule, bump_counters, cast
 from decide.extensions import db
-
-# What the target's own module does when one of its items gets a comment (e.g. counters).
-ON_COMMENT: dict[str, Any] = {}
 
 
 def _check_body(space: Space, body: str) -> str:
@@ -42,7 +37,7 @@ def post_comment(user: User, space: Space, target_type: str, target_id: int, bod
     """Add a comment (or a reply) to a target of this space."""
     target = get_target(target_type, target_id, space)
     if getattr(target, "is_hidden", False):
-        abort(404)
+        raise NotFoundError()
     if not permissions.can_comment(user, space, target):
         raise DomainError(_("Confirm your e-mail address to comment."), status=403)
     body = _check_body(space, body)
@@ -51,10 +46,9 @@ def post_comment(user: User, space: Space, target_type: str, target_id: int, bod
     parent = None
     if parent_id is not None:
         parent = get_in_space(Comment, parent_id, space)
-        if parent.target_type != target_type or parent.target_id != target_id:
-            abort(404)
-        if parent.is_hidden:
-            abort(404)
+        if (parent.target_type != target_type or parent.target_id != target_id
+                or parent.is_hidden):
+            raise NotFoundError()
     comment = Comment(
         space_id=space.id, target_type=target_type, target_id=target_id,
         parent_id=parent.id if parent else None, depth=parent.depth + 1 if parent else 0,
@@ -67,10 +61,10 @@ def post_comment(user: User, space: Space, target_type: str, target_id: int, bod
     comment.path = f"{parent.path}/{own}" if parent else own
     comment.root_id = parent.root_id if parent else comment.id
     if parent is not None:
-        parent.replies_count += 1
-    hook = ON_COMMENT.get(target_type)
-    if hook is not None:
-        hook(target)
+        bump_counters(Comment, parent.id, replies_count=1)
+    declared = target_for(target_type)
+    if declared is not None and declared.on_comment is not None:
+        declared.on_comment(target)
     db.session.commit()
     comment_created.send(comment)
     return comment
@@ -98,34 +92,27 @@ def delete_comment(user: User, comment: Comment) -> None:
     db.session.commit()
 
 
+def _rescore(comment: Comment) -> None:
+    comment.confidence_score = wilson_lower_bound(comment.votes_up, comment.votes_down)
+
+
+VOTES = VoteRule(
+    target_type="comment", vote_model=CommentVote, item_model=Comment, item_key="comment_id",
+    value_column="value", choices={"up": 1, "down": -1},
+    counters={"up": "votes_up", "down": "votes_down"}, rescore=_rescore,
+)
+
+
 def vote_comment(user: User, space: Space, comment_id: int, up: bool) -> Comment:
     """Cast or change the person's vote; one per person and comment, kept by the schema."""
     comment = get_in_space(Comment, comment_id, space)
+    if comment.is_deleted or comment.is_hidden:
+        raise NotFoundError()
     if not permissions.can_vote(user, space, comment):
-        if comment.is_deleted or comment.is_hidden:
-            abort(404)
         if user.is_organisation:
             raise DomainError(_("Organisations cannot vote."), status=403)
         raise DomainError(_("Confirm your e-mail address to vote."), status=403)
-    comment = locked(Comment, comment_id, space)
-    value = 1 if up else -1
-    existing = db.session.scalar(select(CommentVote).where(
-        CommentVote.comment_id == comment.id, CommentVote.user_id == user.id))
-    if existing is None:
-        db.session.add(CommentVote(comment_id=comment.id, user_id=user.id, value=value))
-        if up:
-            comment.votes_up += 1
-        else:
-            comment.votes_down += 1
-    elif existing.value != value:
-        existing.value = value
-        comment.votes_up += value
-        comment.votes_down -= value
-    else:
-        db.session.rollback()
-        return comment
-    comment.confidence_score = wilson_lower_bound(comment.votes_up, comment.votes_down)
-    commit_unique(_l("Your vote was already counted."))
+    comment, _changed = cast(VOTES, user, space, comment_id, "up" if up else "down")
     return comment
 
 
@@ -143,5 +130,3 @@ def personal_data(user: User) -> dict[str, Any]:
         "votes": [{"comment_id": v.comment_id, "value": v.value} for v in votes],
     }
 
-
-PERSONAL_DATA_EXPORTERS["comments"] = personal_data

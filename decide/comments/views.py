@@ -12,16 +12,17 @@ from decide.cities.models import Space
 from decide.comments import permissions, queries, services
 from decide.comments.forms import CommentForm, build_comment_form
 from decide.comments.models import Comment
+from decide.core.converters import id_or_none, parse_id
 from decide.core.db import get_in_space
 from decide.core.errors import DomainError
 from decide.core.fragments import wants_fragment
 from decide.core.ratelimit import rate_limited
-from decide.core.targets import TARGET_PAGES, get_target, register_target_url, target_url
+from decide.core.targets import get_target, target_for, target_url
 from decide.extensions import db
 
 bp = Blueprint("comments", __name__)
 
-def _comment_url(comment: Comment) -> str:
+def comment_url(comment: Comment) -> str:
     """The comment's place on its target's page (works outside the space too: e-mails,
     the notification centre)."""
     space = db.session.get(Space, comment.space_id)
@@ -29,7 +30,6 @@ def _comment_url(comment: Comment) -> str:
     return f"{target_url(target)}#comment-{comment.id}"
 
 
-register_target_url("comment", _comment_url)
 bp.add_app_template_global(permissions.can_edit_as_current, "can_edit_comment")
 bp.add_app_template_global(permissions.can_delete_as_current, "can_delete_comment")
 
@@ -41,10 +41,7 @@ bp.add_app_template_global(permissions.can_delete_as_current, "can_delete_commen
 def create(target_type: str, target_id: int) -> Any:
     target = get_target(target_type, target_id, g.space)
     form = build_comment_form(g.space, current_user)
-    parent_raw = form.parent_id.data or request.form.get("parent_id") or ""
-    if parent_raw and not str(parent_raw).isdigit():
-        abort(400)
-    parent_id = int(parent_raw) if parent_raw else None
+    parent_id = parse_id(form.parent_id.data or request.form.get("parent_id"))
     if not form.validate_on_submit():
         return _form_error(target, form, parent_id, 400)
     try:
@@ -74,9 +71,7 @@ def posting_too_fast(error: Exception) -> Any:
         target = get_target(args["target_type"], args["target_id"], g.space)
         form = build_comment_form(g.space, current_user)
         form.body.errors = [message]
-        parent_raw = request.form.get("parent_id", "")
-        return _form_error(target, form, int(parent_raw) if parent_raw.isdigit() else None,
-                           429)
+        return _form_error(target, form, id_or_none(request.form.get("parent_id")), 429)
     from decide.core.errors import render_error
 
     return render_error(429, message)
@@ -85,10 +80,10 @@ def posting_too_fast(error: Exception) -> Any:
 def _form_error(target: Any, form: CommentForm, parent_id: int | None, status: int) -> Any:
     if wants_fragment():
         return render_template("comments/_errors.html", form=form), status
-    renderer = TARGET_PAGES.get(target.target_name)
-    if renderer is None:
+    declared = target_for(target.target_name)
+    if declared is None or declared.page is None or status == 404:
         abort(status)
-    return renderer(target, comment_form=form, status=status)
+    return declared.page(target, comment_form=form, status=status)
 
 
 @bp.route("/<space:space>/comments/<int:comment_id>")
@@ -115,7 +110,7 @@ def edit(comment_id: int) -> Any:
         if comment.author_id != current_user.id:
             abort(403)
         flash(_("Comments can only be edited for 10 minutes after posting."), "error")
-        return redirect(_comment_url(comment), 303)
+        return redirect(comment_url(comment), 303)
     form = build_comment_form(g.space, current_user)
     if request.method == "GET":
         form.body.data = comment.body
@@ -128,7 +123,7 @@ def edit(comment_id: int) -> Any:
         form.body.errors = [*form.body.errors, error.message]
         return render_template("comments/edit.html", form=form, comment=comment), error.status
     flash(_("Your comment is saved."), "success")
-    return redirect(_comment_url(comment), 303)
+    return redirect(comment_url(comment), 303)
 
 
 @bp.route("/<space:space>/comments/<int:comment_id>/delete", methods=["POST"])
@@ -140,7 +135,7 @@ def delete(comment_id: int) -> Any:
     except DomainError as error:
         abort(error.status)
     flash(_("Your comment was deleted."), "success")
-    return redirect(_comment_url(comment), 303)
+    return redirect(comment_url(comment), 303)
 
 
 @bp.route("/<space:space>/comments/<int:comment_id>/vote", methods=["POST"])
@@ -155,6 +150,8 @@ def vote(comment_id: int) -> Any:
     try:
         comment = services.vote_comment(current_user, g.space, comment_id, up=value == "up")
     except DomainError as error:
+        if error.status == 404:
+            abort(404)
         comment = get_in_space(Comment, comment_id, g.space)
         message, status = error.message, error.status
     if wants_fragment():
@@ -163,4 +160,4 @@ def vote(comment_id: int) -> Any:
                                vote_error=message), status
     if message:
         flash(message, "error")
-    return redirect(_comment_url(comment), 303)
+    return redirect(comment_url(comment), 303)

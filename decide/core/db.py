@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import abort
 from sqlalchemy import DateTime, ForeignKey, Select, select, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from decide.core.errors import NotFoundError
 from decide.extensions import db
 
 if TYPE_CHECKING:
-    from decide.cities.models import Space
+    from decide.core.spaces import Space
 
 
 def utcnow() -> datetime:
@@ -65,21 +65,25 @@ def in_space(model: type[ScopedModel], space: Space) -> Select[tuple[ScopedModel
 
 
 def get_in_space(model: type[ScopedModel], object_id: int, space: Space) -> ScopedModel:
-    """The one lookup for space-owned objects: 404 when it belongs to another space."""
+    """The one lookup for space-owned objects: NotFoundError (a 404 page) when it is missing
+    or belongs to another space."""
     obj = db.session.scalar(in_space(model, space).where(model.id == object_id))
     if obj is None:
-        abort(404)
+        raise NotFoundError()
     return obj
 
 
 def sqlite_write_lock() -> bool:
-    """On SQLite, which locks the whole database, start a fresh transaction and take the write
-    lock before reading, so that concurrent writers queue instead of failing on a stale
-    snapshot. Returns False (and does nothing) on other engines, which lock rows instead."""
+    """On SQLite, which locks the whole database, take the write lock before reading, so that
+    concurrent writers queue (busy_timeout) instead of failing on a stale snapshot. Returns
+    False (and does nothing) on other engines, which lock rows instead.
+
+    The caller's transaction is kept: the Python driver opens a transaction only at the first
+    write, so when none is open this no-op write opens one holding the lock, and when one is
+    open it already holds the lock."""
     session = db.session
     if session.get_bind().dialect.name != "sqlite":
         return False
-    session.commit()
     # Any write statement takes the lock, even one that changes no row.
     session.execute(text("UPDATE spaces SET id = id WHERE id < 0"))
     return True
@@ -96,7 +100,7 @@ def locked(model: type[ScopedModel], object_id: int, space: Space) -> ScopedMode
         statement = in_space(model, space).where(model.id == object_id).with_for_update()
     obj = session.scalar(statement.execution_options(populate_existing=True))
     if obj is None:
-        abort(404)
+        raise NotFoundError()
     return obj
 
 

@@ -9,8 +9,9 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# sender: the Comment, just committed.
-comment_created = _signals.signal("comment-created")
-# sender: the Debate, just committed.
-debate_created = _signals.signal("debate-created")
-debate_updated = _signals.signal("debate-updated")
+# sender: any module's target (a debate, a proposal...), just created or edited (committed).
+content_created = _signals.signal("content-created")
+content_updated = _signals.signal("content-updated")
+# sender: any hideable target, just hidden or restored by a moderator (committed).
+content_hidden = _signals.signal("content-hidden")
+content_restored = _signals.signal("content-restored")

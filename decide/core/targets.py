@@ -1,52 +1,47 @@
-"""Objects that comments, flags, tags and notifications can attach to, by a short type name.
+"""Objects that comments, flags, votes, follows and notifications attach to, by type name.
 
-Each module registers its models (`register_target("debate", Debate)`), so the shared
-machinery stores `(target_type, target_id)` and still finds rows only inside their space.
+Modules declare their targets (`decide.core.modules.Target`); the shared machinery stores
+`(target_type, target_id)` and still finds rows only inside their space.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from decide.core.db import get_in_space
+from decide.core.errors import NotFoundError
 
-TARGETS: dict[str, type] = {}
-# name -> function(obj) giving the path of the object's page (set by the module's views).
-TARGET_URLS: dict[str, Callable[[Any], str]] = {}
-# name -> function(obj, comment_form=..., status=...) rendering the object's page, so that a
-# comment form with errors is shown in place with what the person typed.
-TARGET_PAGES: dict[str, Callable[..., Any]] = {}
+if TYPE_CHECKING:
+    from decide.core.modules import Target
+
+TARGETS: dict[str, Target] = {}
 
 
-def register_target(name: str, model: type) -> type:
-    TARGETS[name] = model
+def register_target(target: Target) -> None:
+    TARGETS[target.name] = target
     # Not "target_type": comments have a column of that name (what they are attached to).
-    model.target_name = name  # type: ignore[attr-defined]
-    return model
+    target.model.target_name = target.name  # type: ignore[attr-defined]
 
 
-def register_target_url(name: str, build: Callable[[Any], str]) -> None:
-    TARGET_URLS[name] = build
+def target_for(name: str) -> Target | None:
+    return TARGETS.get(name)
 
 
 def target_url(obj: Any) -> str:
     """The page that shows `obj` (a comment links to its place on its target's page)."""
-    return TARGET_URLS[obj.target_name](obj)
+    return TARGETS[obj.target_name].url(obj)
 
 
 def target_model(name: str) -> type:
     try:
-        return TARGETS[name]
+        return TARGETS[name].model
     except KeyError:
         raise LookupError(name) from None
 
 
 def get_target(name: str, target_id: int, space: Any) -> Any:
-    """The target in `space`, or 404 (unknown type, other space or missing)."""
-    from flask import abort
-
-    model = TARGETS.get(name)
-    if model is None:
-        abort(404)
-    return get_in_space(model, target_id, space)
+    """The target in `space`, or NotFoundError (unknown type, other space or missing)."""
+    target = TARGETS.get(name)
+    if target is None:
+        raise NotFoundError()
+    return get_in_space(target.model, target_id, space)

@@ -47,7 +47,7 @@ class SpaceConverter(BaseConverter):
 
 
 def load_space(ref: SpaceRef) -> Any:
-    from decide.cities.models import Space
+    from decide.core.spaces import Space
 
     space = db.session.scalar(
         select(Space).where(Space.kind == ref.kind, Space.slug == ref.slug)

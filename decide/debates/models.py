@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Float,
     ForeignKey,
@@ -19,8 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from decide.accounts.models import User
 from decide.cities.models import Geozone, Space
+from decide.core.content import Hideable
 from decide.core.db import SpaceScoped, TimestampMixin, UTCDateTime, utcnow
-from decide.core.targets import register_target
 from decide.extensions import db
 from decide.tags.models import Tag
 
@@ -29,7 +27,7 @@ DESCRIPTION_MAX = 6_000
 MAX_TAGS = 6
 
 
-class Debate(SpaceScoped, TimestampMixin, db.Model):
+class Debate(Hideable, SpaceScoped, TimestampMixin, db.Model):
     __tablename__ = "debates"
     __table_args__ = (
         # One index per ordering of the list, ending in id (the tie-breaker), so that a page
@@ -58,13 +56,11 @@ class Debate(SpaceScoped, TimestampMixin, db.Model):
     votes_unverified: Mapped[int] = mapped_column(
         default=0, nullable=False, comment="Votes cast by accounts without verified residence")
     comments_count: Mapped[int] = mapped_column(default=0, nullable=False)
-    flags_count: Mapped[int] = mapped_column(default=0, nullable=False)
     hot_score: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
     confidence_score: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                        nullable=False)
     featured_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     author: Mapped[User] = relationship()
@@ -91,12 +87,6 @@ class Debate(SpaceScoped, TimestampMixin, db.Model):
     def disagree_percent(self) -> int:
         return 100 - self.agree_percent if self.votes_total else 0
 
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-
-register_target("debate", Debate)
 
 
 class DebateVote(TimestampMixin, db.Model):
@@ -116,18 +106,3 @@ class DebateVote(TimestampMixin, db.Model):
     voter_city_id: Mapped[int | None] = mapped_column(
         ForeignKey("spaces.id", ondelete="SET NULL"), nullable=True,
         comment="Residence city at voting time, for per-city breakdowns in alliances")
-
-
-class DebateRevision(db.Model):
-    """An edit of a debate: who, when, and each changed field's old and new value."""
-
-    __tablename__ = "debate_revisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(ForeignKey("debates.id", ondelete="CASCADE"),
-                                           nullable=False, index=True)
-    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    changes: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
-
-    editor: Mapped[User] = relationship()

@@ -1,30 +1,32 @@
-"""Who may do what with debates."""
+"""Who may do what with debates: rules the debates module declares (`debates.<action>`), asked
+through `decide.core.permissions.can()`, which also checks that the space enables debates and
+that the debate is visible."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from decide.core.permissions import can
+
+def may_start(user: Any, space: Any, item: Any) -> bool:
+    return bool(user.is_confirmed)
 
 
-def can_start(user: Any, space: Any) -> bool:
-    return can(user, "participate", space) and space.has_module("debates")
-
-
-def can_edit(user: Any, debate: Any) -> bool:
+def may_edit(user: Any, space: Any, debate: Any) -> bool:
     """Authors edit until the debate has more votes than the space allows."""
-    if user is None or not user.is_authenticated or debate.is_hidden:
+    if debate is None or debate.is_hidden or debate.author_id != user.id:
         return False
-    limit = debate.space.setting("debate_edit_vote_limit")
-    return debate.author_id == user.id and debate.votes_total <= limit
+    return debate.votes_total <= space.setting("debate_edit_vote_limit")
 
 
-def can_vote(user: Any, debate: Any) -> bool:
+def may_vote(user: Any, space: Any, debate: Any) -> bool:
     """Any confirmed person may vote (organisations never); the cap on unverified votes is
     checked by the service, which can explain a refusal."""
-    return (can(user, "participate", debate.space) and not user.is_organisation
-            and not debate.is_hidden)
+    return bool(user.is_confirmed) and not user.is_organisation
 
 
-def can_feature(user: Any, space: Any) -> bool:
-    return can(user, "space.admin", space)
+ACTIONS = {
+    "debates.start": may_start,
+    "debates.edit": may_edit,
+    "debates.vote": may_vote,
+    "debates.feature": frozenset({"administrator"}),
+}

@@ -2,37 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, select, union
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, func, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from decide.accounts.models import Residence, User
 from decide.accounts.queries import with_badges
-from decide.cities.models import AllianceMembership, City, Geozone, Space
+from decide.cities.models import AllianceMembership, City, Space
 from decide.comments.models import Comment
 from decide.core.db import in_space
 from decide.core.pagination import paginate
-from decide.debates.models import Debate, DebateRevision, DebateVote
+from decide.debates.models import Debate, DebateVote
 from decide.extensions import db
-from decide.search.queries import matches
-from decide.tags.models import Tag, Tagging
+from decide.listings.queries import Filters, Listing, Ordering
 
-ORDERS = ("hot", "active", "top", "new")
 PER_PAGE = 20
 
-
-@dataclass
-class DebateFilters:
-    order: str = "hot"
-    tag: Tag | None = None
-    geozone: Geozone | None = None
-    query: str = ""
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.tag or self.geozone or self.query)
+# The debate list's orderings, each served by its index (see Debate.__table_args__).
+LISTING = Listing(model=Debate, target_type="debate", per_page=PER_PAGE, orderings=(
+    Ordering("hot", _l("Hot"), lambda: [Debate.hot_score.desc()], "ix_debates_space_hot",
+             rank_first=True),
+    Ordering("active", _l("Most active"),
+             lambda: [Debate.comments_count.desc(), Debate.last_activity_at.desc()],
+             "ix_debates_space_activity"),
+    Ordering("top", _l("Highest rated"), lambda: [Debate.confidence_score.desc()],
+             "ix_debates_space_confidence"),
+    Ordering("new", _l("Newest"), lambda: [Debate.created_at.desc()],
+             "ix_debates_space_created"),
+))
 
 
 def _as_shown() -> list[Any]:
@@ -49,34 +48,13 @@ def featured(space: Space, limit: int = 3) -> list[Debate]:
         .options(*_as_shown())))
 
 
-def debate_list(space: Space, filters: DebateFilters) -> Select[tuple[Debate]]:
+def debate_list(space: Space, filters: Filters) -> Select[tuple[Debate]]:
     """Visible debates of the space, filtered and ordered (featured ones are shown apart
     when the list is not filtered)."""
     statement = in_space(Debate, space).where(Debate.hidden_at.is_(None))
     if not filters.is_filtered:
         statement = statement.where(Debate.featured_at.is_(None))
-    if filters.tag is not None:
-        statement = statement.join(Tagging, and_(Tagging.target_type == "debate",
-                                                 Tagging.target_id == Debate.id,
-                                                 Tagging.tag_id == filters.tag.id))
-    if filters.geozone is not None:
-        statement = statement.where(Debate.geozone_id == filters.geozone.id)
-    ordering: list[Any] = []
-    if filters.query:
-        found = matches(space, "debate", filters.query)
-        if found is None:
-            return statement.where(literal(False))
-        statement = statement.join(found, found.c.target_id == Debate.id)
-        if filters.order == "hot":
-            ordering.append(found.c.rank.desc())
-    ordering += {
-        "hot": [Debate.hot_score.desc()],
-        "active": [Debate.comments_count.desc(), Debate.last_activity_at.desc()],
-        "top": [Debate.confidence_score.desc()],
-        "new": [Debate.created_at.desc()],
-    }[filters.order]
-    ordering.append(Debate.id.desc())
-    return statement.order_by(*ordering).options(*_as_shown())
+    return LISTING.select(space, filters, statement).options(*_as_shown())
 
 
 def debate_for_page(space: Space, debate_id: int) -> Debate | None:
@@ -91,13 +69,6 @@ def user_vote(debate: Debate, user: Any) -> bool | None:
         return None
     return db.session.scalar(select(DebateVote.agree).where(DebateVote.debate_id == debate.id,
                                                            DebateVote.user_id == user.id))
-
-
-def revisions(debate: Debate) -> list[DebateRevision]:
-    return list(db.session.scalars(
-        select(DebateRevision).where(DebateRevision.debate_id == debate.id)
-        .order_by(DebateRevision.created_at.desc(), DebateRevision.id.desc())
-        .options(joinedload(DebateRevision.editor))))
 
 
 def participant_cities(debate: Debate, members: set[int]) -> list[tuple[City | None, int]]:
@@ -130,10 +101,6 @@ def member_city_ids(space: Space) -> set[int]:
         AllianceMembership.alliance_id == space.id)))
 
 
-def geozone_by_slug(space: Space, slug: str) -> Geozone | None:
-    return db.session.scalar(in_space(Geozone, space).where(Geozone.slug == slug))
-
-
 def top_debates(space: Space, limit: int = 3) -> list[Debate]:
     """For the space's home page."""
     return list(db.session.scalars(
@@ -148,7 +115,7 @@ def debate_count(space: Space) -> int:
 
 def search(space: Space, query: str, limit: int) -> tuple[list[Debate], int]:
     """The best matches for the space's search page, and how many there are."""
-    page = paginate(debate_list(space, DebateFilters(query=query)), 1, limit)
+    page = paginate(debate_list(space, Filters(order="hot", query=query)), 1, limit)
     return page.items, page.total
 
 

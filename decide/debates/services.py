@@ -4,30 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from decide.accounts.models import User
-from decide.accounts.services import PERSONAL_DATA_EXPORTERS
 from decide.cities.models import Geozone, Space
-from decide.core.db import commit_unique, get_in_space, locked, utcnow
-from decide.core.errors import DomainError
+from decide.core.db import utcnow
+from decide.core.errors import DomainError, NotFoundError
+from decide.core.permissions import can
 from decide.core.scoring import hot_score, wilson_lower_bound
-from decide.core.signals import debate_created, debate_updated
+from decide.core.signals import content_created, content_updated
 from decide.core.text import render_markdown
-from decide.debates import permissions
+from decide.core.votes import VoteRule, bump_counters, cast
 from decide.debates.models import (
     DESCRIPTION_MAX,
     MAX_TAGS,
     TITLE_MAX,
     TITLE_MIN,
     Debate,
-    DebateRevision,
     DebateVote,
 )
 from decide.extensions import db
+from decide.history.services import changed_fields, record_revision
 from decide.search.services import index_document
 from decide.tags.services import parse_tags, set_tags
 
@@ -75,7 +73,7 @@ def _index(debate: Debate) -> None:
 
 def start_debate(user: User, space: Space, *, title: str, description: str, tags: str = "",
                  geozone_slug: str | None = None, locale: str = "es") -> Debate:
-    if not permissions.can_start(user, space):
+    if not can(user, "debates.start", space):
         raise DomainError(_("Confirm your e-mail address to start debates."), status=403)
     title, description = _clean_text(title, description)
     tag_names = parse_tags(tags, MAX_TAGS)
@@ -92,84 +90,42 @@ def start_debate(user: User, space: Space, *, title: str, description: str, tags
     set_tags(space.id, "debate", debate.id, tag_names)
     _index(debate)
     db.session.commit()
-    debate_created.send(debate)
+    content_created.send(debate)
     return debate
 
 
 def edit_debate(user: User, debate: Debate, *, title: str, description: str, tags: str = "",
                 geozone_slug: str | None = None) -> Debate:
     """Save an edit and keep it in the history (only fields that changed)."""
-    if not permissions.can_edit(user, debate):
+    if not can(user, "debates.edit", debate.space, debate):
         raise DomainError(_("This debate can no longer be edited: it has more votes than "
                             "%(n)d.", n=debate.space.setting("debate_edit_vote_limit")),
                           status=403)
     title, description = _clean_text(title, description)
     tag_names = parse_tags(tags, MAX_TAGS)
     geozone = _geozone(debate.space, geozone_slug)
-    changes: dict[str, Any] = {}
-    old_tags = sorted(t.name for t in debate.tags)
-    if title != debate.title:
-        changes["title"] = [debate.title, title]
-    if description != debate.description:
-        changes["description"] = [debate.description, description]
-    if sorted(tag_names) != old_tags:
-        changes["tags"] = [old_tags, sorted(tag_names)]
-    if geozone != debate.geozone:
-        changes["geozone"] = [debate.geozone.name if debate.geozone else None,
-                              geozone.name if geozone else None]
+    changes = changed_fields(debate, {
+        "title": title, "description": description, "tags": sorted(tag_names),
+        "geozone": geozone.name if geozone else None,
+    }, old_values={"tags": sorted(t.name for t in debate.tags),
+                   "geozone": debate.geozone.name if debate.geozone else None})
     if not changes:
         return debate
     debate.title, debate.description, debate.geozone = title, description, geozone
     debate.description_html = str(render_markdown(description))
     debate.edited_at = utcnow()
     set_tags(debate.space_id, "debate", debate.id, tag_names)
-    db.session.add(DebateRevision(debate_id=debate.id, editor_id=user.id, changes=changes))
+    record_revision(debate, user, changes)
     _index(debate)
     db.session.commit()
-    debate_updated.send(debate)
+    content_updated.send(debate)
     return debate
 
 
-def vote(user: User, space: Space, debate_id: int, agree: bool) -> Debate:
-    """Cast or change the person's vote; the database keeps one vote per person and debate."""
-    debate = get_in_space(Debate, debate_id, space)
-    if debate.is_hidden:
-        abort(404)
-    if not permissions.can_vote(user, debate):
-        if user.is_organisation:
-            raise DomainError(_("Organisations cannot vote."), status=403)
-        raise DomainError(_("Confirm your e-mail address to vote."), status=403)
-    debate = locked(Debate, debate_id, space)
-    existing = db.session.scalar(select(DebateVote).where(DebateVote.debate_id == debate.id,
-                                                          DebateVote.user_id == user.id))
-    verified = user.residence is not None
-    if existing is None:
-        _check_unverified_cap(debate, verified)
-        db.session.add(DebateVote(debate_id=debate.id, user_id=user.id, agree=agree,
-                                  verified=verified,
-                                  voter_city_id=user.residence.city_id if verified else None))
-        if agree:
-            debate.votes_agree += 1
-        else:
-            debate.votes_disagree += 1
-        if not verified:
-            debate.votes_unverified += 1
-    elif existing.agree != agree:
-        existing.agree = agree
-        delta = 1 if agree else -1
-        debate.votes_agree += delta
-        debate.votes_disagree -= delta
-    else:
-        db.session.rollback()
-        return debate
-    debate.last_activity_at = utcnow()
-    rescore(debate)
-    commit_unique(_l("Your vote was already counted."))
-    return debate
-
-
-def _check_unverified_cap(debate: Debate, verified: bool) -> None:
-    if verified:
+def _check_unverified_cap(voter: User, debate: Debate) -> None:
+    """Once a debate has over 100 votes, unverified accounts may cast at most the space's
+    share of them (read on the locked row, so concurrent votes cannot overshoot)."""
+    if voter.residence is not None:
         return
     total = debate.votes_total + 1
     if total <= UNVERIFIED_CAP_FROM_VOTES:
@@ -183,8 +139,38 @@ def _check_unverified_cap(debate: Debate, verified: bool) -> None:
             status=403)
 
 
+def _rescore_after_vote(debate: Debate) -> None:
+    debate.last_activity_at = utcnow()
+    rescore(debate)
+
+
+VOTES = VoteRule(
+    target_type="debate", vote_model=DebateVote, item_model=Debate, item_key="debate_id",
+    value_column="agree", choices={"agree": True, "disagree": False},
+    counters={"agree": "votes_agree", "disagree": "votes_disagree"},
+    per_city=True,
+    voter_columns={"verified": lambda user: user.residence is not None},
+    check_new=_check_unverified_cap,
+    new_vote_counters={"votes_unverified": lambda user: int(user.residence is None)},
+    rescore=_rescore_after_vote,
+)
+
+
+def vote(user: User, space: Space, debate_id: int, agree: bool) -> Debate:
+    """Cast or change the person's vote; the database keeps one vote per person and debate."""
+    debate = db.session.get(Debate, debate_id)
+    if debate is None or debate.space_id != space.id or debate.is_hidden:
+        raise NotFoundError()
+    if not can(user, "debates.vote", space, debate):
+        if user.is_organisation:
+            raise DomainError(_("Organisations cannot vote."), status=403)
+        raise DomainError(_("Confirm your e-mail address to vote."), status=403)
+    debate, _changed = cast(VOTES, user, space, debate_id, "agree" if agree else "disagree")
+    return debate
+
+
 def set_featured(user: User, debate: Debate, featured: bool) -> None:
-    if not permissions.can_feature(user, debate.space):
+    if not can(user, "debates.feature", debate.space):
         raise DomainError(_("Only administrators can feature debates."), status=403)
     debate.featured_at = utcnow() if featured else None
     db.session.commit()
@@ -192,7 +178,9 @@ def set_featured(user: User, debate: Debate, featured: bool) -> None:
 
 def count_comment(debate: Debate) -> None:
     """A comment was added to the debate: called inside the comment's transaction."""
-    debate.comments_count += 1
+    bump_counters(Debate, debate.id, comments_count=1)
+    db.session.refresh(debate, attribute_names=["comments_count", "votes_agree",
+                                                "votes_disagree"])
     debate.last_activity_at = utcnow()
     rescore(debate)
 
@@ -213,5 +201,3 @@ def personal_data(user: User) -> dict[str, Any]:
                    "created_at": v.created_at.isoformat()} for v in votes],
     }
 
-
-PERSONAL_DATA_EXPORTERS["debates"] = personal_data

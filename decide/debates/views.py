@@ -8,34 +8,25 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from decide.accounts.queries import ACTIVITY_PROVIDERS, ActivityItem
-from decide.cities.sections import HOME_SECTIONS, MODULE_ENDPOINTS
-from decide.cities.themes import MODULES
 from decide.comments import queries as comment_queries
 from decide.comments.forms import CommentForm, build_comment_form
-from decide.comments.services import ON_COMMENT
 from decide.core.errors import DomainError
 from decide.core.fragments import wants_fragment
 from decide.core.i18n import current_locale
-from decide.core.pagination import page_number, paginate
+from decide.core.modules import ActivityItem
+from decide.core.pagination import page_number
+from decide.core.permissions import can, is_visible
 from decide.core.ratelimit import rate_limited
-from decide.core.targets import TARGET_PAGES, register_target_url
-from decide.debates import permissions, queries, services
+from decide.debates import queries, services
 from decide.debates.forms import DebateForm
 from decide.debates.models import Debate
+from decide.history.queries import revisions_of
+from decide.listings.queries import UnknownFilter
 from decide.moderation.services import already_flagged
-from decide.search.views import SEARCHABLE
-from decide.tags.queries import popular_tags, tag_by_slug
+from decide.tags.queries import popular_tags
 
 bp = Blueprint("debates", __name__)
 
-register_target_url("debate", lambda d: url_for("debates.show", space=d.space,
-                                                debate_id=d.id))
-ON_COMMENT["debate"] = services.count_comment
-MODULE_ENDPOINTS["debates"] = "debates.index"
-SEARCHABLE["debates"] = (MODULES["debates"], queries.search, "debates/_search_results.html")
-HOME_SECTIONS["debates"] = lambda space: {"debates": queries.top_debates(space),
-                                          "total": queries.debate_count(space)}
 
 
 @bp.before_request
@@ -44,9 +35,14 @@ def require_module() -> None:
         abort(404)
 
 
+def debate_url(debate: Debate) -> str:
+    return url_for("debates.show", space=debate.space, debate_id=debate.id)
+
+
 def _debate_or_404(debate_id: int) -> Debate:
     debate = queries.debate_for_page(g.space, debate_id)
-    if debate is None or debate.is_hidden:
+    # Hidden debates exist only for the space's moderators, who may restore them.
+    if debate is None or not is_visible(current_user, debate, g.space):
         abort(404)
     return debate
 
@@ -61,27 +57,19 @@ def _geozone_choices(form: DebateForm) -> DebateForm:
 
 @bp.route("/<space:space>/debates/")
 def index() -> Any:
-    order = request.args.get("order", "hot")
-    if order not in queries.ORDERS:
-        abort(400)
-    filters = queries.DebateFilters(order=order, query=request.args.get("q", "").strip()[:200])
-    tag_slug = request.args.get("tag")
-    if tag_slug:
-        filters.tag = tag_by_slug(g.space, tag_slug)
-        if filters.tag is None:
-            return render_template("debates/unknown_filter.html", tag=tag_slug), 404
-    zone_slug = request.args.get("geozone")
-    if zone_slug:
-        filters.geozone = queries.geozone_by_slug(g.space, zone_slug)
-        if filters.geozone is None:
-            return render_template("debates/unknown_filter.html", geozone=zone_slug), 404
-    page = paginate(queries.debate_list(g.space, filters), page_number(), queries.PER_PAGE)
+    try:
+        filters = queries.LISTING.filters_from(g.space, request.args)
+    except UnknownFilter as unknown:
+        return render_template("debates/unknown_filter.html",
+                               **{unknown.kind: unknown.value}), 404
+    page = queries.LISTING.page(queries.debate_list(g.space, filters), page_number())
     featured = queries.featured(g.space) if page.page == 1 and not filters.is_filtered else []
     return render_template(
-        "debates/index.html", page=page, filters=filters, tags=popular_tags(g.space),
+        "debates/index.html", page=page, filters=filters, listing=queries.LISTING,
+        tags=popular_tags(g.space),
         featured=featured,
         geozones=list(g.space.geozones) if g.space.is_city else [],
-        can_start=permissions.can_start(current_user, g.space))
+        can_start=can(current_user, "debates.start", g.space))
 
 
 @bp.route("/<space:space>/debates/new", methods=["GET", "POST"])
@@ -89,7 +77,7 @@ def index() -> Any:
 @rate_limited("RATELIMIT_DEBATE", per_user=True)
 def new() -> Any:
     form = _geozone_choices(DebateForm())
-    if not permissions.can_start(current_user, g.space):
+    if not can(current_user, "debates.start", g.space):
         abort(403)
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
@@ -143,9 +131,9 @@ def render_debate(debate: Debate, comment_form: CommentForm | None = None,
         comment_votes=comment_queries.votes_by(current_user, shown),
         comment_form=comment_form,
         my_vote=queries.user_vote(debate, current_user),
-        can_edit=permissions.can_edit(current_user, debate),
-        can_vote=permissions.can_vote(current_user, debate),
-        can_feature=permissions.can_feature(current_user, g.space),
+        can_edit=can(current_user, "debates.edit", g.space, debate),
+        can_vote=can(current_user, "debates.vote", g.space, debate),
+        can_feature=can(current_user, "debates.feature", g.space),
         flagged=already_flagged(current_user, "debate", debate.id),
         participants=(queries.participant_cities(debate, members)
                       if g.space.is_alliance else []),
@@ -164,7 +152,7 @@ def edit(debate_id: int) -> Any:
     debate = _debate_or_404(debate_id)
     if debate.author_id != current_user.id:
         abort(403)
-    if not permissions.can_edit(current_user, debate):
+    if not can(current_user, "debates.edit", g.space, debate):
         flash(_("This debate can no longer be edited: it has more votes than %(n)d.",
                 n=g.space.setting("debate_edit_vote_limit")), "error")
         return redirect(url_for("debates.show", debate_id=debate.id)), 303
@@ -190,8 +178,8 @@ def edit(debate_id: int) -> Any:
 @bp.route("/<space:space>/debates/<int:debate_id>/history")
 def history(debate_id: int) -> Any:
     debate = _debate_or_404(debate_id)
-    return render_template("debates/history.html", debate=debate,
-                           revisions=queries.revisions(debate))
+    return render_template("history/index.html", item_title=debate.title,
+                           back_url=debate_url(debate), revisions=revisions_of(debate))
 
 
 @bp.route("/<space:space>/debates/<int:debate_id>/vote", methods=["POST"])
@@ -206,12 +194,14 @@ def vote(debate_id: int) -> Any:
         debate = services.vote(current_user, g.space, debate_id, agree=value == "agree")
         message, status = None, 200
     except DomainError as error:
+        if error.status == 404:
+            abort(404)
         debate = _debate_or_404(debate_id)
         message, status = error.message, error.status
     if wants_fragment():
         return render_template("debates/_votes.html", debate=debate,
                                my_vote=queries.user_vote(debate, current_user),
-                               can_vote=permissions.can_vote(current_user, debate),
+                               can_vote=can(current_user, "debates.vote", g.space, debate),
                                vote_error=message), status
     if message:
         flash(message, "error")
@@ -230,16 +220,10 @@ def feature(debate_id: int) -> Any:
     return redirect(url_for("debates.show", debate_id=debate_id), 303)
 
 
-TARGET_PAGES["debate"] = render_debate
-
-
-def _debate_activity(user: Any, limit: int) -> list[ActivityItem]:
+def debate_activity(user: Any, limit: int) -> list[ActivityItem]:
     """The person's debates and comments on debates, for the profile page."""
     return [ActivityItem(kind, title, url_for("debates.show", space=space, debate_id=debate_id)
                          + (f"#comment-{comment_id}" if comment_id else ""),
-                         space.name, created_at)
+                         space.name, created_at, space.timezone)
             for kind, title, space, debate_id, comment_id, created_at
             in queries.activity_of(user, limit)]
-
-
-ACTIVITY_PROVIDERS["debates"] = _debate_activity

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from decide.accounts.models import User
-from decide.accounts.services import PERSONAL_DATA_EXPORTERS
 from decide.cities.models import Space
-from decide.core.db import commit_unique
-from decide.core.errors import DomainError
+from decide.core.db import commit_unique, utcnow
+from decide.core.errors import DomainError, NotFoundError
 from decide.core.permissions import can
+from decide.core.signals import content_hidden, content_restored
 from decide.core.targets import get_target
 from decide.extensions import db
 from decide.moderation.models import FLAG_REASONS, Flag
+
+
+def may_flag(user: Any, space: Any, item: Any) -> bool:
+    """Confirmed people flag what others wrote (a hidden or deleted item is not offered)."""
+    return (bool(user.is_confirmed) and item is not None and item.author_id != user.id
+            and not getattr(item, "is_deleted", False))
+
+
+ACTIONS = {"moderation.flag": may_flag}
 
 
 def already_flagged(user: Any, target_type: str, target_id: int) -> bool:
@@ -31,11 +39,11 @@ def already_flagged(user: Any, target_type: str, target_id: int) -> bool:
 def flag(user: User, space: Space, target_type: str, target_id: int, reason: str,
          note: str | None = None) -> Flag:
     target = get_target(target_type, target_id, space)
-    if getattr(target, "is_hidden", False) or getattr(target, "is_deleted", False):
-        abort(404)
+    if target.is_hidden or getattr(target, "is_deleted", False):
+        raise NotFoundError()
     if not can(user, "participate", space):
         raise DomainError(_("Confirm your e-mail address to flag content."), status=403)
-    if target.author_id == user.id:
+    if not can(user, "moderation.flag", space, target):
         raise DomainError(_("You cannot flag your own content."), status=403)
     if reason not in FLAG_REASONS:
         raise DomainError(_("Choose a reason."), field="reason")
@@ -57,4 +65,38 @@ def personal_data(user: User) -> list[dict[str, Any]]:
                                         .order_by(Flag.id))]
 
 
-PERSONAL_DATA_EXPORTERS["flags"] = personal_data
+
+def erase_personal_data(user: User) -> None:
+    """On account deletion the flags still count, but what the person wrote in them goes."""
+    db.session.execute(update(Flag).where(Flag.user_id == user.id).values(note=None))
+
+
+def hide(user: User, space: Space, target_type: str, target_id: int) -> Any:
+    """Hide a target of this space (any module's): it disappears for everyone but the
+    space's moderators. Its flags count as reviewed."""
+    return _set_hidden(user, space, target_type, target_id, hidden=True)
+
+
+def restore(user: User, space: Space, target_type: str, target_id: int) -> Any:
+    """Undo `hide`: the target shows again where it was."""
+    return _set_hidden(user, space, target_type, target_id, hidden=False)
+
+
+def _set_hidden(user: User, space: Space, target_type: str, target_id: int,
+                hidden: bool) -> Any:
+    target = get_target(target_type, target_id, space)
+    if not hasattr(target, "hidden_at"):
+        raise NotFoundError()
+    if not can(user, "moderate", space):
+        raise DomainError(_("Only moderators can hide or restore content."), status=403)
+    if target.is_hidden == hidden:
+        return target
+    now = utcnow()
+    target.hidden_at = now if hidden else None
+    if hidden:
+        db.session.execute(update(Flag).where(
+            Flag.target_type == target_type, Flag.target_id == target_id,
+            Flag.resolved_at.is_(None)).values(resolved_at=now))
+    db.session.commit()
+    (content_hidden if hidden else content_restored).send(target)
+    return target

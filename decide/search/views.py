@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, request
 
+from decide.core.modules import enabled_in
 from decide.search.text import query_terms
 
 bp = Blueprint("search", __name__)
 
-# kind -> (label, function(space, query, limit) -> (items, total), results template).
-# Each module registers its kind; the page shows them in registration order.
-SEARCHABLE: dict[str, tuple[Any, Callable[..., tuple[list[Any], int]], str]] = {}
 RESULTS_PER_KIND = 10
 
 
@@ -25,10 +22,12 @@ def index() -> Any:
     results = []
     searched = bool(query_terms(query))
     if searched:
-        for kind, (label, find, template) in SEARCHABLE.items():
-            if g.space.has_module(kind):
-                items, total = find(g.space, query, RESULTS_PER_KIND)
-                results.append({"kind": kind, "label": label, "found": items,
-                                "total": total, "template": template})
+        # Each module the space enables that declares a search, in the factory's order.
+        for module in enabled_in(g.space):
+            if module.search is None:
+                continue
+            items, total = module.search.find(g.space, query, RESULTS_PER_KIND)
+            results.append({"kind": module.name, "label": module.label, "found": items,
+                            "total": total, "template": module.search.template})
     return render_template("search/index.html", query=query, results=results,
                            searched=searched)

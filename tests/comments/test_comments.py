@@ -86,16 +86,16 @@ def test_limit_comes_from_the_space(app, make_user) -> None:
 
 
 def test_reply_must_belong_to_the_same_target_and_space(app, make_user) -> None:
-    from werkzeug.exceptions import NotFound
+    from decide.core.errors import NotFoundError
 
     make_user("ana")
     one, two = new_debate(app), new_debate(app, title="Another debate")
     parent = new_comment(app, one)
-    with app.test_request_context(), pytest.raises(NotFound):
+    with app.test_request_context(), pytest.raises(NotFoundError):
         services.post_comment(find_by_username("ana"), space("aurora"), "debate", two, "x",
                               parent_id=parent)
     other = new_debate(app, where="borealis")
-    with app.test_request_context(), pytest.raises(NotFound):
+    with app.test_request_context(), pytest.raises(NotFoundError):
         services.post_comment(find_by_username("ana"), space("aurora"), "debate", other, "x")
 
 

@@ -83,3 +83,60 @@ def test_parallel_votes_of_many_people_all_count(app, live_server, make_user) ->
         from decide.comments.models import Comment
 
         assert db.session.get(Comment, comment_id).votes_up == 10
+
+
+def test_parallel_comments_replies_and_tags_all_count(app, live_server, make_user) -> None:
+    """Counters change in SQL: 40 people commenting at once, half of them replying to one
+    comment, leave counts equal to the rows (the reviewer saw 55 of 101 before)."""
+    from decide.comments.models import Comment
+    from decide.tags.models import Tag
+
+    make_user("author")
+    people = [f"person{n}" for n in range(40)]
+    for name in people:
+        make_user(name)
+    debate_id = new_debate(app, author="author")
+    parent_id = new_comment(app, debate_id, author="author")
+    browsers = [Browser(live_server, name) for name in people]
+
+    def act(pair: tuple[int, Browser]) -> list[int]:
+        n, browser = pair
+        data = {"body": f"Comment number {n}"}
+        if n % 2:
+            data["parent_id"] = str(parent_id)
+        return [browser.post(f"/aurora/comments/debate/{debate_id}", **data),
+                browser.post("/aurora/debates/new", title=f"Debate number {n}",
+                             description="Same new tag for all", tags="brand-new-tag")]
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(act, enumerate(browsers)))
+    assert all(status == 200 for pair in results for status in pair), results  # redirected
+    with app.app_context():
+        debate = db.session.get(Debate, debate_id)
+        rows = db.session.scalar(select(func.count(Comment.id)).where(
+            Comment.target_type == "debate", Comment.target_id == debate_id))
+        assert rows == 41 == debate.comments_count
+        assert db.session.get(Comment, parent_id).replies_count == 20
+        tag = db.session.scalar(select(Tag).where(Tag.slug == "brand-new-tag"))
+        assert tag.taggings_count == 40
+
+
+def test_alliance_votes_are_counted_per_voter_city(app, make_user) -> None:
+    from decide.accounts.services import find_by_username
+    from decide.core.votes import city_counts
+    from decide.debates import services
+    from decide.debates.services import VOTES
+    from tests.debates.helpers import space
+
+    make_user("author")
+    make_user("ana", verified=True)                    # Aurora
+    make_user("bo", city="borealis", verified=True)    # Borealis
+    debate_id = new_debate(app, author="author", where="alliances/pact")
+    with app.test_request_context():
+        pact = space("alliances/pact")
+        services.vote(find_by_username("ana"), pact, debate_id, agree=True)
+        services.vote(find_by_username("bo"), pact, debate_id, agree=False)
+        services.vote(find_by_username("bo"), pact, debate_id, agree=True)  # changes
+        counts = city_counts(VOTES, debate_id)
+        aurora, borealis = space("aurora"), space("borealis")
+        assert counts == {aurora.id: {"agree": 1}, borealis.id: {"agree": 1}}

@@ -9,8 +9,9 @@ from decide.accounts.services import find_by_username
 from decide.core.errors import DomainError
 from decide.core.scoring import hot_score, wilson_lower_bound
 from decide.debates import services
-from decide.debates.models import Debate, DebateRevision, DebateVote
+from decide.debates.models import Debate, DebateVote
 from decide.extensions import db
+from decide.history.models import Revision
 from decide.tags.models import Tag
 from tests.debates.helpers import new_debate, space
 
@@ -87,7 +88,8 @@ def test_edit_keeps_history_and_stops_after_vote_limit(app, make_user) -> None:
         debate = db.session.get(Debate, debate_id)
         services.edit_debate(ana, debate, title="Shade for all squares",
                              description="We need trees.", tags="climate, trees")
-        revision = db.session.scalar(select(DebateRevision))
+        revision = db.session.scalar(select(Revision))
+        assert (revision.target_type, revision.target_id) == ("debate", debate_id)
         assert revision.changes == {"title": ["Shade for squares", "Shade for all squares"],
                                     "tags": [["climate"], ["climate", "trees"]]}
         with pytest.raises(DomainError):  # only the author
@@ -131,17 +133,17 @@ def test_organisations_and_unconfirmed_cannot_vote(app, make_user) -> None:
 
 
 def test_votes_on_hidden_or_foreign_debates_are_404(app, make_user) -> None:
-    from werkzeug.exceptions import NotFound
+    from decide.core.errors import NotFoundError
 
     make_user("ana")
     make_user("bo")
     debate_id = new_debate(app)
     with app.test_request_context():
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFoundError):
             services.vote(find_by_username("bo"), space("borealis"), debate_id, agree=True)
         db.session.execute(update(Debate).values(hidden_at=func.now()))
         db.session.commit()
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFoundError):
             services.vote(find_by_username("bo"), space("aurora"), debate_id, agree=True)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from decide.debates.models import Debate
 from decide.extensions import db
+from tests.conftest import PASSWORD
 from tests.debates.helpers import new_comment, new_debate
 
 EN = {"Accept-Language": "en"}
@@ -55,7 +56,7 @@ def test_module_must_be_enabled(client) -> None:
 
     with client.application.app_context():
         cenit = city_by_slug("cenit")
-        cenit.modules = ["proposals"]
+        cenit.modules = []
         db.session.commit()
     assert client.get("/cenit/debates/").status_code == 404
 
@@ -220,9 +221,21 @@ def test_data_download_includes_debates_comments_votes_flags(app, logged_in, mak
     mine = new_debate(app, title="My own debate")
     new_comment(app, other, author="ana", body="My comment")
     client.post(f"/aurora/debates/{other}/vote", data={"value": "agree"})
-    client.post(f"/aurora/flag/debate/{other}", data={"reason": "spam"})
+    client.post(f"/aurora/flag/debate/{other}", data={"reason": "spam", "note": "Looks like an ad"})
+    client.post(f"/aurora/debates/{mine}/edit", data={"title": "My own debate, edited",
+                                                      "description": "Edited text."})
     data = json.loads(client.get("/accounts/export").data)
+    assert data["history"][0]["on"] == f"debate:{mine}"
+    assert data["history"][0]["changes"]["title"][1] == "My own debate, edited"
     assert [d["id"] for d in data["debates"]["debates"]] == [mine]
     assert data["debates"]["votes"][0]["debate_id"] == other
     assert data["comments"]["comments"][0]["body"] == "My comment"
-    assert data["flags"][0]["reason"] == "spam"
+    assert data["moderation"][0]["reason"] == "spam"
+    # Deleting the account drops what the person wrote in flags (the flag still counts).
+    from decide.moderation.models import Flag
+
+    deleted = client.post("/accounts/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert deleted.status_code in (302, 303)
+    with app.app_context():
+        flag = db.session.scalar(select(Flag))
+        assert flag is not None and flag.note is None
