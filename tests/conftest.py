@@ -47,6 +47,11 @@ def reset_schema(app: Flask) -> None:
     from flask_migrate import upgrade
 
     with app.app_context():
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Whatever an older schema left (tables the models no longer have) goes too.
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
