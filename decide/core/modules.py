@@ -83,6 +83,7 @@ class ActivityItem:
     space_name: str
     created_at: Any
     timezone: str = "UTC"
+    verb: Any = ""  # what the person did, shown before the title: "Started a debate"
 
 
 @dataclass

@@ -224,6 +224,7 @@ def debate_activity(user: Any, limit: int) -> list[ActivityItem]:
     """The person's debates and comments on debates, for the profile page."""
     return [ActivityItem(kind, title, url_for("debates.show", space=space, debate_id=debate_id)
                          + (f"#comment-{comment_id}" if comment_id else ""),
-                         space.name, created_at, space.timezone)
+                         space.name, created_at, space.timezone,
+                         _("Started a debate") if kind == "debate" else _("Commented on"))
             for kind, title, space, debate_id, comment_id, created_at
             in queries.activity_of(user, limit)]

@@ -10,7 +10,7 @@ page of it. Templates show the orderings as tabs and the active filters as chips
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, literal
@@ -40,23 +40,33 @@ class Ordering:
     rank_first: bool = False
 
 
+@dataclass(frozen=True)
+class Status:
+    """A status a list can be narrowed to: `where(space)` gives the SQL condition."""
+
+    key: str
+    label: Any
+    where: Callable[[Any], Any]
+
+
 @dataclass
 class Filters:
     order: str
     tag: Tag | None = None
     geozone: Geozone | None = None
     query: str = ""
+    status: str | None = None
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.tag or self.geozone or self.query)
+        return bool(self.tag or self.geozone or self.query or self.status)
 
     def args(self, **changes: Any) -> dict[str, str]:
         """The query-string arguments for these filters, with some changed (None removes)."""
         values: dict[str, Any] = {"order": self.order,
                                   "tag": self.tag.slug if self.tag else None,
                                   "geozone": self.geozone.slug if self.geozone else None,
-                                  "q": self.query or None}
+                                  "q": self.query or None, "status": self.status}
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
@@ -75,7 +85,7 @@ class Listing:
     target_type: str
     orderings: tuple[Ordering, ...]
     per_page: int = 20
-    extra_args: Mapping[str, str] = field(default_factory=dict)
+    statuses: tuple[Status, ...] = ()
 
     @property
     def default_order(self) -> str:
@@ -95,6 +105,11 @@ class Listing:
         if len(query) > QUERY_MAX:
             raise DomainError(_("Search for at most %(n)d characters.", n=QUERY_MAX), status=400)
         filters = Filters(order=order, query=query)
+        status = args.get("status")
+        if status:
+            if status not in {s.key for s in self.statuses}:
+                raise DomainError(_("This list has no such status."), status=400)
+            filters.status = status
         tag_slug = args.get("tag")
         if tag_slug:
             filters.tag = tag_by_slug(space, tag_slug)
@@ -122,6 +137,9 @@ class Listing:
                                                      Tagging.tag_id == filters.tag.id))
         if filters.geozone is not None:
             statement = statement.where(model.geozone_id == filters.geozone.id)
+        if filters.status is not None:
+            status = next(s for s in self.statuses if s.key == filters.status)
+            statement = statement.where(status.where(space))
         ordering = self.ordering(filters.order)
         order_by: list[Any] = []
         if filters.query:
