@@ -11,9 +11,9 @@ from decide import MODULES
 
 PACKAGE = Path(decide.__file__).parent
 # Modules whose items people publish; the shared ones below serve them without naming them.
-CONTENT_MODULES = {"debates"}
+CONTENT_MODULES = {"debates", "proposals", "plans"}
 SHARED = {"core", "comments", "notifications", "search", "moderation", "admin", "follows",
-          "translations", "history", "listings", "tags", "accounts", "cities", "pages"}
+          "translations", "history", "listings", "tags", "accounts", "cities", "pages", "audit"}
 
 
 def imported_packages(folder: Path) -> dict[str, set[str]]:
