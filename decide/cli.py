@@ -282,7 +282,12 @@ def insecure_cookie_warning(app: Flask, host: str) -> str | None:
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create or upgrade the database, load configuration and demo data, then serve."""
     from decide.cities.services import ConfigError
-    from decide.demo import DEMO_PASSWORD, load_demo_accounts, load_demo_debates
+    from decide.demo import (
+        DEMO_PASSWORD,
+        load_demo_accounts,
+        load_demo_debates,
+        load_demo_proposals,
+    )
 
     app = current_app._get_current_object()
     # Before any demo data: the e-mails it sends must link to the served address and port.
@@ -295,6 +300,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     accounts = load_demo_accounts()
     debates = load_demo_debates()
     click.echo(f"demo debates: {debates} created")
+    click.echo(f"demo proposals and joint actions: {load_demo_proposals()} created")
     click.echo("")
     click.echo("Demo accounts (sign in with the username or e-mail):")
     for demo_account, user in accounts:
