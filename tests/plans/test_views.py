@@ -218,17 +218,17 @@ def test_declaration_forms(setup) -> None:
     url = created.headers["Location"]
     declaration_id = int(url.rstrip("/").rsplit("/", 1)[1])
 
-    mayor = client_of(app, "mayor")
+    mayor = client_of(app, "mayor")  # reads Spanish, the language of the account
     page = mayor.get(url, headers=EN).get_data(as_text=True)
-    assert "Adhere on behalf of the city" in page
+    assert "Adherirse en nombre de la ciudad" in page
     with app.app_context():
         aurora, borealis = city_by_slug("aurora").id, city_by_slug("borealis").id
     other = mayor.post(f"{url}/adhere", data={"city_id": str(borealis)}, headers=EN)
     assert other.status_code == 403
-    assert "Choose a member city you administer." in other.get_data(as_text=True)
+    assert "Elige una ciudad miembro que administres." in other.get_data(as_text=True)
     assert mayor.post(f"{url}/adhere", data={"city_id": str(aurora)}).status_code == 303
     page = mayor.get(url, headers=EN).get_data(as_text=True)
-    assert "Withdraw the adhesion of Aurora" in page
+    assert "Retirar la adhesión de Aurora" in page
     outsider = client_of(app, "outsider")
     assert outsider.post(f"{url}/adhere", data={"city_id": "1"}).status_code == 403
     assert outsider.post(f"{url}/withdraw", data={"city_id": str(aurora)}).status_code == 403

@@ -177,7 +177,8 @@ def test_support_button_states(app, client, make_user) -> None:
     assert "Only verified residents of Aurora" in _html(_client(app, "bea").get(url))
     # Retired: readable, marked, no supports.
     author = _client(app, "ana")
-    assert "Retire this proposal" in _html(author.get(url + "/retire", headers=EN))
+    # Ana's account reads Spanish, whatever the browser asks.
+    assert "Retirar esta propuesta" in _html(author.get(url + "/retire", headers=EN))
     response = author.post(url + "/retire", data={"reason": "", "explanation": "Kept text"})
     assert response.status_code == 400 and "Kept text" in _html(response)
     response = author.post(url + "/retire", data={"reason": "done",
