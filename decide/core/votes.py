@@ -61,6 +61,8 @@ class VoteRule:
     check_new: Callable[[Any, Any], None] | None = None
     # Extra counters a new vote moves, e.g. {"votes_unverified": fn(user) -> 0 or 1}.
     new_vote_counters: Mapping[str, Callable[[Any], int]] = field(default_factory=dict)
+    # Called with (voter, item) after a new vote's row, inside the transaction (e.g. follow).
+    after_new: Callable[[Any, Any], None] | None = None
     # Recomputes rankings from the fresh counters (inside the transaction).
     rescore: Callable[[Any], None] | None = None
     duplicate_message: Any = _l("Your vote was already counted.")
@@ -134,6 +136,8 @@ def cast(rule: VoteRule, user: Any, space: Any, item_id: int, choice: str) -> tu
         for column, count in rule.new_vote_counters.items():
             deltas[column] = deltas.get(column, 0) + count(user)
         _bump_city(rule, item.id, city_id, choice, 1)
+        if rule.after_new is not None:
+            rule.after_new(user, item)
     elif getattr(existing, rule.value_column) == stored:
         db.session.rollback()
         return item, False

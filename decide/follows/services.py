@@ -43,6 +43,13 @@ def _insert_ignoring_duplicates() -> Any:
     return insert(Follow)
 
 
+def add_follower(user: Any, space_id: int, target_type: str, target_id: int) -> None:
+    """Inside another use case's transaction (a support follows what it supports): no
+    checks beyond that use case's own, no commit; a duplicate is absorbed."""
+    db.session.execute(_insert_ignoring_duplicates().values(
+        space_id=space_id, target_type=target_type, target_id=target_id, user_id=user.id))
+
+
 def follow(user: Any, space: Any, target_type: str, target_id: int) -> None:
     """`user` follows the target (again: no change)."""
     followable(user, space, target_type, target_id)

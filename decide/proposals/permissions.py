@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from decide.core.db import utcnow
-from decide.core.permissions import eligible_spaces, roles_in
+from decide.core.permissions import eligible_spaces
 
 
 def is_author(user: Any, proposal: Any) -> bool:
@@ -79,12 +79,15 @@ def may_manage_coauthors(user: Any, space: Any, proposal: Any) -> bool:
 
 def endorsing_city_of(user: Any, space: Any) -> Any:
     """The member city `user` may endorse for: one where they are administrator or public
-    official (levels are shown, not checked: the city grants the role)."""
-    if not space.is_alliance:
+    official (levels are shown, not checked: the city grants the role). Reads the roles the
+    person already has loaded, so the page costs no query per member city."""
+    if not space.is_alliance or user is None or not user.is_authenticated:
         return None
+    speaking_for = {r.space_id: r.space for r in user.roles
+                    if r.role in ("administrator", "official")}
     for membership in space.memberships:
-        if roles_in(user, membership.city) & {"administrator", "official"}:
-            return membership.city
+        if membership.city_id in speaking_for:
+            return speaking_for[membership.city_id]
     return None
 
 

@@ -23,7 +23,7 @@ from decide.core.signals import content_created, content_updated
 from decide.core.text import render_markdown
 from decide.core.votes import VoteRule, bump_counters, cast
 from decide.extensions import db
-from decide.follows.services import follow, follower_ids
+from decide.follows.services import add_follower, follow, follower_ids
 from decide.history.services import changed_fields, record_revision
 from decide.notifications.services import Event, notify
 from decide.proposals import permissions, queries
@@ -62,6 +62,11 @@ def _still_open(user: User, proposal: Proposal) -> None:
         raise DomainError(_support_refusal(user, proposal.space, proposal), status=403)
 
 
+def _follow_on_support(supporter: User, proposal: Proposal) -> None:
+    """Supporting follows the proposal, in the support's own transaction."""
+    add_follower(supporter, proposal.space_id, "proposal", proposal.id)
+
+
 def _after_support(proposal: Proposal) -> None:
     """In the support's transaction, with fresh counters: rescore, and mark the proposal
     successful when its rule is met, so that exactly the supports that reached it count."""
@@ -78,7 +83,7 @@ SUPPORTS = VoteRule(
     target_type="proposal", vote_model=ProposalSupport, item_model=Proposal,
     item_key="proposal_id", value_column="value", choices={"support": 1},
     counters={"support": "supports_count"}, changeable=False, per_city=True,
-    check_new=_still_open, rescore=_after_support,
+    check_new=_still_open, after_new=_follow_on_support, rescore=_after_support,
     duplicate_message=_l("You already support this proposal."),
 )
 
@@ -286,7 +291,6 @@ def support(user: User, space: Space, proposal_id: int) -> Proposal:
         raise DomainError(_("You already support this proposal."), status=409)
     if getattr(proposal, "just_succeeded", False):
         _announce_success(proposal)
-    follow(user, space, "proposal", proposal.id)
     return proposal
 
 

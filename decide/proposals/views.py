@@ -330,7 +330,7 @@ def publish(proposal_id: int) -> Any:
 @login_required
 @rate_limited("RATELIMIT_VOTE", per_user=True)
 def support(proposal_id: int) -> Any:
-    _proposal_or_404(proposal_id)
+    # The service finds the proposal (404 for hidden ones and other people's drafts).
     try:
         services.support(current_user, g.space, proposal_id)
     except DomainError as error:
