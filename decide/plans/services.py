@@ -303,3 +303,23 @@ def erase_personal_data(user: Any) -> None:
                        .values(adopted_by_id=None))
     db.session.execute(update(Declaration).where(Declaration.author_id == user.id)
                        .values(author_id=None))
+
+
+def on_joint_action_succeeded(proposal: Any, **_extra: Any) -> None:
+    """Receiver of `proposal_succeeded` (after the commit): a joint action of an alliance that
+    keeps an action plan reached its goal; its secretariat hears it can adopt it."""
+    from decide.accounts.models import RoleAssignment
+    from decide.notifications.services import Event, notify
+
+    space = proposal.space
+    if not space.is_alliance or not space.has_module("plans"):
+        return
+    managers = tuple(db.session.scalars(
+        select(RoleAssignment.user_id).where(RoleAssignment.space_id == space.id,
+                                             RoleAssignment.role.in_(("secretariat",
+                                                                      "administrator")))
+        .distinct().order_by(RoleAssignment.user_id)))
+    if managers:
+        notify(Event(recipient_ids=managers, kind="joint_action_adoptable", space_id=space.id,
+                     item_type="proposal", item_id=proposal.id, actor_id=None,
+                     title=proposal.title, link_type="proposal", link_id=proposal.id))

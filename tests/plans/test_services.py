@@ -198,3 +198,14 @@ def test_personal_data_and_erasure(setup) -> None:
         adhesion = db.session.scalars(select(Adhesion)).one()
         assert adhesion.user_id is None  # the city's adhesion stays
         assert services.personal_data(mayor)["adhesions"] == []
+
+
+def test_the_secretariat_hears_when_a_joint_action_can_join_the_plan(setup) -> None:
+    from decide.notifications.models import Notification
+
+    app = setup
+    joint_action(app)  # succeeds with its one support
+    with app.test_request_context():
+        notes = [(n.user_id, n.kind) for n in db.session.scalars(select(Notification))]
+        assert (user("sec").id, "joint_action_adoptable") in notes
+        assert (user("mayor").id, "joint_action_adoptable") not in notes
