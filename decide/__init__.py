@@ -58,7 +58,8 @@ def _secret_key(instance: Path) -> str:
 # bar. `cities` comes last because its catch-all city slug must never shadow a fixed path.
 MODULES = (
     "pages", "accounts", "admin", "tags", "search", "comments", "moderation", "history",
-    "notifications", "follows", "translations", "audit", "debates", "proposals", "plans", "cities",
+    "notifications", "follows", "translations", "audit", "verification", "debates", "proposals",
+    "plans", "cities",
 )
 
 

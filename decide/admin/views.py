@@ -44,7 +44,8 @@ def admin_menu(space: Any) -> list[AdminEntry]:
     enabled = {m.name for m in enabled_in(space)}
     return [entry for module in registry
             if not module.space_module or module.name in enabled
-            for entry in module.admin_menu if can(current_user, entry.action, space)]
+            for entry in module.admin_menu
+            if entry.kind in (None, space.kind) and can(current_user, entry.action, space)]
 
 
 @bp.route("/<space:space>/admin/")

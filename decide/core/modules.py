@@ -71,6 +71,7 @@ class AdminEntry:
     label: Any
     endpoint: str
     action: str = "space.admin"
+    kind: str | None = None  # "city" or "alliance": shown in spaces of that kind only
 
 
 @dataclass(frozen=True)
