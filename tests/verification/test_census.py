@@ -135,21 +135,21 @@ def upload(client, content: bytes, slug: str = "aurora", lang: str = "en"):
 
 def test_admin_page_needs_the_city_admin_role(app, client, logged_in) -> None:
     assert client.get("/aurora/admin/census").status_code == 302  # sign in first
-    logged_in("mod", roles=[("city", "aurora", "moderator")])
+    logged_in("mod", roles=[("city", "aurora", "moderator")], locale="en")
     assert client.get("/aurora/admin/census").status_code == 403
     assert upload(client, GOOD.encode()).status_code == 403
     assert census_rows(app) == 0
 
 
 def test_admin_of_another_city_is_refused(app, client, logged_in) -> None:
-    logged_in("boss", roles=[("city", "borealis", "administrator")])
+    logged_in("boss", roles=[("city", "borealis", "administrator")], locale="en")
     assert client.get("/aurora/admin/census").status_code == 403
     assert upload(client, GOOD.encode()).status_code == 403
     assert client.get("/borealis/admin/census").status_code == 200
 
 
 def test_admin_uploads_and_sees_count_and_date(app, client, logged_in) -> None:
-    logged_in("boss", roles=[("city", "aurora", "administrator")])
+    logged_in("boss", roles=[("city", "aurora", "administrator")], locale="en")
     page = client.get("/aurora/admin/census", headers={"Accept-Language": "en"})
     assert page.status_code == 200
     assert "No census has been imported yet" in page.get_data(as_text=True)
@@ -163,7 +163,7 @@ def test_admin_uploads_and_sees_count_and_date(app, client, logged_in) -> None:
 
 def test_upload_errors_are_400_with_the_line_in_the_users_language(app, client,
                                                                      logged_in) -> None:
-    logged_in("boss", roles=[("city", "aurora", "administrator")])
+    logged_in("boss", roles=[("city", "aurora", "administrator")], locale="en")
     upload(client, GOOD.encode())
     response = upload(client, (GOOD + "dni,77,1980-01-01\n").encode())
     assert response.status_code == 400
@@ -175,7 +175,7 @@ def test_upload_errors_are_400_with_the_line_in_the_users_language(app, client,
 
 
 def test_upload_over_the_size_limit_points_to_the_cli(app, client, logged_in) -> None:
-    logged_in("boss", roles=[("city", "aurora", "administrator")])
+    logged_in("boss", roles=[("city", "aurora", "administrator")], locale="en")
     big = GOOD.encode() + b"dni,1,1980-01-01,28001\n" * 100_000
     response = upload(client, big)
     assert response.status_code == 413

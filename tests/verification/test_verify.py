@@ -41,7 +41,7 @@ def residence_of(app, username: str) -> str | None:
 
 
 def test_match_makes_a_verified_resident(app, logged_in) -> None:
-    client = logged_in("ana", city="aurora")
+    client = logged_in("ana", city="aurora", locale="en")
     page = client.get("/aurora/verify", headers=EN)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -61,7 +61,7 @@ def test_sign_in_needed(client) -> None:
 
 
 def test_mismatch_keeps_input_and_counts_a_failure(app, logged_in) -> None:
-    client = logged_in("ana")
+    client = logged_in("ana", locale="en")
     for wrong in ({"postal_code": "28002"}, {"date_of_birth": "1980-01-30"},
                   {"document_number": "12345679Z"}, {"document_type": "passport"}):
         response = client.post("/aurora/verify", data={**GOOD, **wrong}, headers=EN)
@@ -75,7 +75,7 @@ def test_mismatch_keeps_input_and_counts_a_failure(app, logged_in) -> None:
 
 
 def test_form_errors_are_400_not_failures(app, logged_in) -> None:
-    client = logged_in("ana")
+    client = logged_in("ana", locale="en")
     response = client.post("/aurora/verify", data={**GOOD, "date_of_birth": "31/01/1980"},
                            headers=EN)
     assert response.status_code == 400
@@ -86,7 +86,7 @@ def test_form_errors_are_400_not_failures(app, logged_in) -> None:
 
 
 def test_throttle_waits_after_five_failures_and_doubles(app, logged_in) -> None:
-    client = logged_in("ana")
+    client = logged_in("ana", locale="en")
     wrong = {**GOOD, "postal_code": "99999"}
     for _ in range(4):
         assert client.post("/aurora/verify", data=wrong, headers=EN).status_code == 400
@@ -128,7 +128,7 @@ def test_throttle_page_is_in_the_users_language(logged_in) -> None:
 
 
 def test_success_clears_the_failures(app, logged_in) -> None:
-    client = logged_in("ana")
+    client = logged_in("ana", locale="en")
     for _ in range(3):
         client.post("/aurora/verify", data={**GOOD, "postal_code": "1"})
     assert client.post("/aurora/verify", data=GOOD).status_code == 302
@@ -137,7 +137,7 @@ def test_success_clears_the_failures(app, logged_in) -> None:
 
 
 def test_too_young_is_refused_and_the_minimum_is_a_setting(app, logged_in) -> None:
-    client = logged_in("kid")
+    client = logged_in("kid", locale="en")
     young = {**GOOD, "document_number": "87654321X",
              "date_of_birth": date(TODAY.year - 14, 1, 1).isoformat()}
     response = client.post("/aurora/verify", data=young, headers=EN)
@@ -155,8 +155,8 @@ def test_too_young_is_refused_and_the_minimum_is_a_setting(app, logged_in) -> No
 def test_same_document_cannot_verify_a_second_account(app, client, make_user) -> None:
     from tests.conftest import login
 
-    make_user("ana")
-    make_user("bea")
+    make_user("ana", locale="en")
+    make_user("bea", locale="en")
     login(client, "ana")
     assert client.post("/aurora/verify", data=GOOD).status_code == 302
     client.post("/accounts/logout")
@@ -172,7 +172,7 @@ def test_same_document_cannot_verify_a_second_account(app, client, make_user) ->
 
 
 def test_organisations_cannot_verify(app, logged_in) -> None:
-    client = logged_in("org", kind="organisation")
+    client = logged_in("org", kind="organisation", locale="en")
     assert client.get("/aurora/verify").status_code == 403
     response = client.post("/aurora/verify", data=GOOD, headers=EN)
     assert response.status_code == 403
@@ -185,7 +185,7 @@ def test_other_citys_census_does_not_match(app, logged_in) -> None:
         services.import_census(city_by_slug("borealis"), io.StringIO(
             "document_type,document_number,date_of_birth,postal_code\n"
             "dni,11111111H,1970-01-01,10001\n", newline=""))
-    client = logged_in("ana")
+    client = logged_in("ana", locale="en")
     assert client.post("/borealis/verify", data=GOOD).status_code == 400
     assert client.post("/aurora/verify", data=GOOD).status_code == 302
     assert residence_of(app, "ana") == "aurora"
@@ -193,7 +193,7 @@ def test_other_citys_census_does_not_match(app, logged_in) -> None:
 
 
 def test_moving_city_needs_confirmation_and_is_audited(app, logged_in) -> None:
-    client = logged_in("ana")
+    client = logged_in("ana", locale="en")
     assert client.post("/aurora/verify", data=GOOD).status_code == 302
     assert client.post("/aurora/verify", data=GOOD, headers=EN).status_code == 409  # already
     page = client.get("/borealis/verify", headers=EN).get_data(as_text=True)
@@ -211,7 +211,7 @@ def test_moving_city_needs_confirmation_and_is_audited(app, logged_in) -> None:
 
 
 def test_city_without_census_says_so(app, logged_in) -> None:
-    client = logged_in("ana", city="cenit")
+    client = logged_in("ana", city="cenit", locale="en")
     page = client.get("/cenit/verify", headers=EN)
     assert page.status_code == 200
     assert "has not uploaded its census" in page.get_data(as_text=True)
