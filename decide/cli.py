@@ -331,11 +331,40 @@ def serve(host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True)
 
 
+pabulib_group = click.Group("pabulib", help="Participatory-budget elections in PaBuLib .pb files.")
+
+
+@pabulib_group.command("outcome")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rule", default=None,
+              help="greedy, greedy-no-skip, greedy-threshold, equalshares, equalshares/add1 "
+                   "or equalshares/add1-comparison (default: the file's META rule).")
+def pabulib_outcome(file: Path, rule: str | None) -> None:
+    """Print the projects FILE's election funds, one id per line (time on standard error)."""
+    import time
+
+    from decide.budgets import pabulib
+
+    started = time.perf_counter()
+    try:
+        election = pabulib.read(file)
+        read_seconds = time.perf_counter() - started
+        funded = pabulib.outcome(election, rule)
+    except (OSError, ValueError) as exc:  # PabulibError is a ValueError
+        raise click.ClickException(f"{file}: {exc}") from None
+    total = time.perf_counter() - started
+    for project in funded:
+        click.echo(project)
+    click.echo(f"{rule or election.rule}: {len(funded)} projects in {total:.3f} s "
+               f"(reading {read_seconds:.3f} s)", err=True)
+
+
 def register_cli(app: Flask) -> None:
     from decide.benchdata import bench_group
     from decide.core.jobs import worker_command
 
-    for command in (config_group, users_group, demo, serve, bench_group, worker_command):
+    for command in (config_group, users_group, demo, serve, bench_group, worker_command,
+                    pabulib_group):
         app.cli.add_command(command)
 
 
