@@ -8,9 +8,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from decide.cities.forms import with_districts
 from decide.comments import queries as comment_queries
 from decide.comments.forms import CommentForm, build_comment_form
 from decide.core.errors import DomainError
+from decide.core.forms import attach_error
 from decide.core.fragments import wants_fragment
 from decide.core.i18n import current_locale
 from decide.core.modules import ActivityItem
@@ -47,13 +49,6 @@ def _debate_or_404(debate_id: int) -> Debate:
     return debate
 
 
-def _geozone_choices(form: DebateForm) -> DebateForm:
-    space = g.space
-    form.geozone.choices = [("", _("The whole city") if space.is_city else _("Not applicable"))]
-    if space.is_city:
-        form.geozone.choices += [(z.slug, z.name) for z in space.geozones]
-    return form
-
 
 @bp.route("/<space:space>/debates/")
 def index() -> Any:
@@ -76,7 +71,7 @@ def index() -> Any:
 @login_required
 @rate_limited("RATELIMIT_DEBATE", per_user=True)
 def new() -> Any:
-    form = _geozone_choices(DebateForm())
+    form = with_districts(DebateForm(), g.space)
     if not can(current_user, "debates.start", g.space):
         abort(403)
     if not form.validate_on_submit():
@@ -88,7 +83,7 @@ def new() -> Any:
             tags=form.tags.data or "", geozone_slug=form.geozone.data or None,
             locale=current_locale())
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_template("debates/form.html", form=form, debate=None), error.status
     flash(_("Your debate is published."), "success")
     return redirect(url_for("debates.show", debate_id=debate.id))
@@ -99,20 +94,13 @@ def posting_too_fast(error: Exception) -> Any:
     """A posting flood: say so in the reader's language and keep what they typed."""
     message = _("You are posting too fast. Please wait a few minutes and try again.")
     if request.endpoint == "debates.new":
-        form = _geozone_choices(DebateForm())
+        form = with_districts(DebateForm(), g.space)
         form.title.errors = [message]
         return render_template("debates/form.html", form=form, debate=None), 429
     from decide.core.errors import render_error
 
     return render_error(429, message)
 
-
-def _attach(form: Any, error: DomainError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def render_debate(debate: Debate, comment_form: CommentForm | None = None,
@@ -156,7 +144,7 @@ def edit(debate_id: int) -> Any:
         flash(_("This debate can no longer be edited: it has more votes than %(n)d.",
                 n=g.space.setting("debate_edit_vote_limit")), "error")
         return redirect(url_for("debates.show", debate_id=debate.id)), 303
-    form = _geozone_choices(DebateForm(obj=None))
+    form = with_districts(DebateForm(), g.space)
     if request.method == "GET":
         form.title.data, form.description.data = debate.title, debate.description
         form.tags.data = ", ".join(t.name for t in debate.tags)
@@ -169,7 +157,7 @@ def edit(debate_id: int) -> Any:
                              description=form.description.data, tags=form.tags.data or "",
                              geozone_slug=form.geozone.data or None)
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_template("debates/form.html", form=form, debate=debate), error.status
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("debates.show", debate_id=debate.id))

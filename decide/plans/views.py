@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from decide.core.converters import id_or_none
 from decide.core.errors import DomainError
+from decide.core.forms import attach_error
 from decide.core.i18n import current_locale
 from decide.core.permissions import can
 from decide.core.targets import TARGETS
@@ -68,13 +69,6 @@ def declaration_url(declaration: Declaration) -> str:
                    declaration_id=declaration.id)
 
 
-def _attach(form: Any, error: DomainError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-
 
 def _may_manage() -> bool:
     return can(current_user, "plans.manage", g.space)
@@ -122,7 +116,7 @@ def adopt() -> Any:
     try:
         item = services.adopt(current_user, g.space, id_or_none(form.proposal_id.data) or 0)
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_plan(form, error.status)
     flash(_("The joint action is in the action plan."), "success")
     return redirect(url_for("plans.item", item_id=item.id), 303)
@@ -179,7 +173,7 @@ def change_status(item_id: int) -> Any:
     try:
         services.set_status(current_user, item, form.status.data)
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_item(item, error.status, status_form=form)
     flash(_("The status is saved."), "success")
     return _back_to(item)
@@ -195,7 +189,7 @@ def add_commitment(item_id: int) -> Any:
     try:
         services.add_commitment(current_user, item, id_or_none(form.city_id.data))
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_item(item, error.status, commitment_form=form)
     flash(_("The city's commitment is recorded."), "success")
     return _back_to(item, "#cities")
@@ -223,7 +217,7 @@ def add_milestone(item_id: int) -> Any:
         services.add_milestone(current_user, item, title=form.title.data,
                                due_on=form.due_on.parsed, progress=form.progress.parsed)
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_item(item, error.status, milestone_form=form)
     flash(_("The milestone is added."), "success")
     return _back_to(item, "#milestones")
@@ -247,7 +241,7 @@ def edit_milestone(item_id: int, milestone_id: int) -> Any:
             services.edit_milestone(current_user, item, milestone.id, title=form.title.data,
                                     due_on=form.due_on.parsed, progress=form.progress.parsed)
         except DomainError as error:
-            _attach(form, error)
+            attach_error(form, error)
             return render_template("plans/milestone_form.html", form=form, item=item,
                                    milestone=milestone), error.status
         flash(_("The milestone is saved."), "success")
@@ -298,7 +292,7 @@ def new_declaration() -> Any:
             current_user, g.space, title=form.title.data, body=form.body.data,
             locale=form.locale.data, signed_on=form.signed_on.parsed, place=form.place.data)
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_template("plans/declaration_form.html", form=form), error.status
     flash(_("The declaration is published."), "success")
     return redirect(declaration_url(declaration), 303)
@@ -345,7 +339,7 @@ def adhere(declaration_id: int) -> Any:
     try:
         services.adhere(current_user, declaration, id_or_none(form.city_id.data))
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_declaration(declaration, form, error.status)
     flash(_("Your city now adheres to this declaration."), "success")
     return redirect(declaration_url(declaration) + "#adhesions", 303)

@@ -12,9 +12,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from decide.cities.forms import with_districts
 from decide.comments import queries as comment_queries
 from decide.comments.forms import CommentForm, build_comment_form
 from decide.core.errors import DomainError
+from decide.core.forms import attach_error
 from decide.core.i18n import current_locale
 from decide.core.modules import ActivityItem
 from decide.core.pagination import page_number
@@ -81,20 +83,6 @@ def _proposal_or_404(proposal_id: int) -> Proposal:
     return proposal
 
 
-def _geozone_choices(form: ProposalForm) -> ProposalForm:
-    space = g.space
-    form.geozone.choices = [("", _("The whole city") if space.is_city else _("Not applicable"))]
-    if space.is_city:
-        form.geozone.choices += [(z.slug, z.name) for z in space.geozones]
-    return form
-
-
-def _attach(form: Any, error: DomainError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _preview(form: ProposalForm) -> dict[str, Any]:
@@ -159,7 +147,7 @@ def successful() -> Any:
 def new() -> Any:
     if not can(current_user, "proposals.create", g.space):
         abort(403)
-    form = _geozone_choices(ProposalForm())
+    form = with_districts(ProposalForm(), g.space)
     if request.method == "GET":
         return _render_form(form, None)
     if not form.validate_on_submit():
@@ -170,7 +158,7 @@ def new() -> Any:
         proposal = services.create_draft(current_user, g.space, **_form_fields(form),
                                          locale=current_locale())
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return _render_form(form, None, error.status)
     flash(_("Your draft is saved. Only you and your co-authors see it until you publish it."),
           "success")
@@ -186,7 +174,7 @@ def edit(proposal_id: int) -> Any:
     if not can(current_user, "proposals.edit", g.space, proposal):
         flash(_("This proposal can no longer be edited."), "error")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
-    form = _geozone_choices(ProposalForm())
+    form = with_districts(ProposalForm(), g.space)
     if request.method == "GET":
         form.title.data, form.summary.data = proposal.title, proposal.summary
         form.description.data, form.video_url.data = proposal.description, proposal.video_url
@@ -200,7 +188,7 @@ def edit(proposal_id: int) -> Any:
     try:
         services.edit_proposal(current_user, proposal, **_form_fields(form))
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return _render_form(form, proposal, error.status)
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
@@ -211,7 +199,7 @@ def posting_too_fast(error: Exception) -> Any:
     """A posting flood: say so in the reader's language and keep what they typed."""
     message = _("You are posting too fast. Please wait a few minutes and try again.")
     if request.endpoint == "proposals.new":
-        form = _geozone_choices(ProposalForm())
+        form = with_districts(ProposalForm(), g.space)
         form.title.errors = [message]
         return _render_form(form, None, 429)
     from decide.core.errors import render_error
@@ -352,7 +340,7 @@ def retire(proposal_id: int) -> Any:
     try:
         services.retire(current_user, proposal, form.reason.data, form.explanation.data)
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_template("proposals/retire.html", proposal=proposal,
                                form=form), error.status
     flash(_("The proposal is retired. It stays readable and takes no more supports."),
@@ -370,7 +358,7 @@ def send_update(proposal_id: int) -> Any:
     try:
         services.send_update(current_user, proposal, form.title.data, form.body.data)
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return _refused(proposal_id, error, update_form=form)
     flash(_("Your update is sent to the followers."), "success")
     return _back(proposal_id, "#updates")
@@ -386,7 +374,7 @@ def invite_coauthor(proposal_id: int) -> Any:
     try:
         services.invite_coauthor(current_user, proposal, form.username.data.strip())
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return _refused(proposal_id, error, coauthor_form=form)
     flash(_("Invitation sent. They become co-authors once they accept."), "success")
     return _back(proposal_id, "#authors")
@@ -434,7 +422,7 @@ def endorse(proposal_id: int) -> Any:
         services.endorse(current_user, proposal, (form.statement.data or "").strip(),
                          current_locale())
     except DomainError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return _refused(proposal_id, error, endorse_form=form)
     flash(_("Your city's endorsement is published."), "success")
     return _back(proposal_id, "#endorsements")
