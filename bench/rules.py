@@ -1,19 +1,22 @@
 """Time the allocation rules of decide.budgets.rules against pabutools on real elections.
 
-    python3 bench/rules.py [--data DIR] [--timeout SECONDS] [FILE.pb ...]
+    python3 bench/rules.py [--data DIR] [--timeout SECONDS] [--repeat N] [FILE.pb ...]
 
 Default files: Poland_Warszawa_2026.pb (61,668 voters) and
 Poland_Wieliczka_2023_Green_Budget.pb from DIR (default: ../shared/data/pabulib beside the
-repository); absent files are skipped. For each rule it prints our time, pabutools' time (when
-pabutools is installed; each pabutools computation runs in a child process stopped after
---timeout seconds) and whether both fund the same projects. pabutools is GPLv3+ and only ever
-imported here, in the child process.
+repository); absent files are skipped. For each rule it prints our time (the best of --repeat
+runs, each from scratch, with its CPU time: on a shared machine the wall time varies with the
+load), pabutools' time (when pabutools is installed; each pabutools computation runs once in a
+child process stopped after --timeout seconds) and whether both fund the same projects. The
+1-minute load average is printed before and after. pabutools is GPLv3+ and only ever imported
+here, in the child process.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -100,6 +103,7 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared/data/pabulib")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pabutools-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pabutools_child:
@@ -109,7 +113,8 @@ def main() -> None:
     with_pabutools = pabutools_available()
     if not with_pabutools:
         print("pabutools is not installed: timing decide.budgets.rules only")
-    print("| file | rule | funded | decide s | pabutools s | same outcome |")
+    print(f"load average (1 min) before: {os.getloadavg()[0]:.2f}")
+    print("| file | rule | funded | decide s (CPU s) | pabutools s | same outcome |")
     print("|---|---|--:|--:|--:|:--:|")
     for path in files:
         if not path.is_file():
@@ -122,9 +127,13 @@ def main() -> None:
         for rule in RULES:
             if rule == "greedy-threshold" and "min_project_score_threshold" not in election.meta:
                 continue
-            started = time.perf_counter()
-            funded = pabulib.outcome(election, rule)
-            seconds = time.perf_counter() - started
+            timings = []
+            for _ in range(max(args.repeat, 1)):
+                started, cpu_started = time.perf_counter(), time.process_time()
+                funded = pabulib.outcome(election, rule)
+                timings.append((time.perf_counter() - started,
+                                time.process_time() - cpu_started))
+            seconds, cpu_seconds = min(timings)
             theirs, same = "not run", ""
             if with_pabutools:
                 result = run_pabutools(path, rule, args.timeout)
@@ -136,8 +145,9 @@ def main() -> None:
                     theirs = f"{result['seconds']:.2f}"
                     same = "yes" if result["funded"] == sorted(funded) else "**no**"
             official = " (META rule)" if rule == election.rule else ""
-            print(f"| {path.stem} | {rule}{official} | {len(funded)} | {seconds:.3f} | "
-                  f"{theirs} | {same} |", flush=True)
+            print(f"| {path.stem} | {rule}{official} | {len(funded)} | {seconds:.3f} "
+                  f"({cpu_seconds:.3f}) | {theirs} | {same} |", flush=True)
+    print(f"load average (1 min) after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def _secret_key(instance: Path) -> str:
 MODULES = (
     "pages", "accounts", "admin", "tags", "search", "comments", "moderation", "history",
     "notifications", "follows", "translations", "audit", "verification", "debates", "proposals",
-    "plans", "cities",
+    "plans", "budgets", "dashboard", "cities",
 )
 
 

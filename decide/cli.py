@@ -281,6 +281,7 @@ def insecure_cookie_warning(app: Flask, host: str) -> str | None:
 @in_english
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create or upgrade the database, load configuration and demo data, then serve."""
+    from decide.budgets.demo import load_demo_budgets
     from decide.cities.services import ConfigError
     from decide.demo import (
         DEMO_PASSWORD,
@@ -301,6 +302,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     debates = load_demo_debates()
     click.echo(f"demo debates: {debates} created")
     click.echo(f"demo proposals and joint actions: {load_demo_proposals()} created")
+    click.echo(f"demo budgets: {load_demo_budgets()} created")
     click.echo("")
     click.echo("Demo accounts (sign in with the username or e-mail):")
     for demo_account, user in accounts:

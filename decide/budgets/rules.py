@@ -46,20 +46,29 @@ Money is exact: Equal Shares counts in integer units (the currency's smallest de
 divided by the number of voters). For speed each run is first made in floating point, where
 every comparison must win by a relative margin of 1e-9 (rounding errors are about 1e-16);
 if any comparison is closer, including every tie not between two projects whose supporters
-all pay equal shares, the run is redone with exact fractions. The float run also tracks how
-far the shares may grow before any of its comparisons changes, and Add1 skips those steps.
+all pay equal shares, the run is redone with exact fractions. Voters who approved the same
+funded projects hold the same money, so a float run works on those classes (counted once per
+set of funded projects and reused by later runs), not on voters. Add1 skips a stretch of
+shares when two runs at its ends prove that nothing changes in between (see ``covers``).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from operator import itemgetter
 
+import numpy as np
+
 Money = int | Decimal
 ProjectId = str
+
+# Every floating-point comparison must win by this relative margin, else exact fractions decide.
+_TOLERANCE = 1e-9
 
 RULES = (
     "greedy",
@@ -236,6 +245,21 @@ class _EqualSharesInstance:
         self.supported = [p for p in range(len(self.ids)) if self.supporters[p]]
         # read_classes[p](voter_class) -> the classes of p's supporters, as a tuple.
         self.read_classes = [_tuple_getter(s) for s in self.supporters]
+        # For the floating-point runs (see run_float).
+        self.supporter_arrays = [np.array(s, dtype=np.int64) for s in self.supporters]
+        self.cost_floats = [float(c) for c in self.cost_units]
+        self.payer_counts = [len(s) for s in self.supporters]
+        self.free = [p for p in self.supported if self.cost_units[p] == 0]
+        self.by_tie_rank = sorted((p for p in self.supported if self.cost_units[p] > 0),
+                                  key=self.tie_rank.__getitem__)
+        self._class_number: dict[int, int] = {0: 0}  # funded projects approved -> class
+        self._class_masks: list[int] = [0]
+        # funded mask -> per project: its supporters' classes (ids) and class sizes
+        self._group_cache: dict[int, list[tuple[np.ndarray, np.ndarray] | None]] = {}
+        self._child_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._last_payment: dict[tuple[int, int], float] = {}  # (funded mask, project)
+        self._kept_classes: dict[int, np.ndarray] = {}  # funded mask -> class of every voter
+        self._moved_to = np.zeros(0, dtype=np.int32)  # scratch: class -> class after funding
 
     def total_cost(self, outcome: Iterable[int]) -> Money:
         return sum((self.costs[self.ids[p]] for p in outcome), 0)
@@ -310,171 +334,315 @@ class _EqualSharesInstance:
             active = [p for p in active if p not in dropped]
         return funded
 
-    def run_with_margin(self, share: int,
-                        step: float = float("inf")) -> tuple[list[int], float] | None:
-        """A float run of Equal Shares that also says how far every share may grow before
-        any decision of the run changes: (funded, margin in units), or None when a decision
-        is too close to call in floating point (then the exact `run` must decide).
+    # -- floating-point runs -------------------------------------------------------------------
+    #
+    # Voters whose ballots meet the funded projects in the same set hold the same money at
+    # every share (they paid the same payments), so a run needs, per project, only how many
+    # of its supporters are in each such class. That depends on the funded set alone, not on
+    # the share or the order: it is computed once per (funded set, project) and reused by every
+    # later run of Add1 (Warszawa 2026: 278 funded sets over 186 runs). A run then costs a few
+    # vector operations over a project's classes (a few hundred) per look, whatever the number
+    # of voters. A class is the set of funded projects its voters approved (a bit mask),
+    # numbered once for all runs.
 
-        With the run's decisions fixed, every voter's money is linear in the share (a value
-        and a slope), so is each payment and each rho; every comparison the run makes gives
-        a bound on the share increase for which its answer holds. Over the smallest bound
-        the run funds the same projects, so Add1 can skip those steps. Once the margin is
-        below ``step`` (one Add1 step) it no longer matters and only the closeness of each
-        comparison is checked.
+    def _groups_at(self, funded_mask: int) -> list[tuple[np.ndarray, np.ndarray] | None]:
+        """Per project, the cached classes of its supporters when ``funded_mask`` is funded."""
+        node = self._group_cache.get(funded_mask)
+        if node is None:
+            node = self._group_cache[funded_mask] = [None] * len(self.ids)
+        return node
+
+    def _groups(self, node: list[tuple[np.ndarray, np.ndarray] | None], project: int,
+                path: _ClassPath) -> tuple[np.ndarray, np.ndarray]:
+        """Classes of ``project``'s supporters (sorted ids, sizes) at ``path``'s funded set."""
+        cached = node[project]
+        if cached is None:
+            classes = path.voter_classes()[self.supporter_arrays[project]]
+            ids, counts = np.unique(classes, return_counts=True)
+            cached = node[project] = (ids, counts.astype(np.float64))
+        return cached
+
+    def _children(self, funded_mask: int, project: int, ids: np.ndarray) -> np.ndarray:
+        """The class each class of ``ids`` (``project``'s supporters) moves to once it is funded."""
+        key = (funded_mask, project)
+        cached = self._child_cache.get(key)
+        if cached is None:
+            bit, masks, numbers = 1 << project, self._class_masks, self._class_number
+            children = []
+            for parent in ids.tolist():
+                mask = masks[parent] | bit
+                number = numbers.get(mask)
+                if number is None:
+                    number = numbers[mask] = len(masks)
+                    masks.append(mask)
+                children.append(number)
+            cached = self._child_cache[key] = np.array(children, dtype=np.int64)
+        return cached
+
+    def _move(self, classes: np.ndarray, funded_mask: int, project: int) -> None:
+        """Moves ``project``'s supporters in ``classes`` to their classes once it is funded."""
+        ids, _counts = self._group_cache[funded_mask][project]  # type: ignore[misc]
+        if len(self._class_masks) > len(self._moved_to):
+            self._moved_to = np.zeros(2 * len(self._class_masks), dtype=np.int32)
+        self._moved_to[ids] = self._child_cache[(funded_mask, project)]
+        voters = self.supporter_arrays[project]
+        classes[voters] = self._moved_to[classes[voters]]
+
+    def run_float(self, share: int) -> _FloatRun | None:
+        """A floating-point run of Equal Shares at ``share``, or None when a comparison is too
+        close to call in floating point (then the exact `run` must decide).
+
+        Every comparison must win by a relative margin of ``_TOLERANCE`` (rounding errors are
+        about 1e-16 relative); exact ties are allowed only between projects whose supporters
+        all pay equal shares (rho exactly 1/supporters, the same float for equal counts, broken
+        by the tie rank at every share).
         """
-        supporters, tie_rank, read_classes = self.supporters, self.tie_rank, self.read_classes
-        costs = [float(c) for c in self.cost_units]
-        tolerance = 1e-9
-        voter_class = [0] * self.n_voters
-        class_value: list[float] = [float(share)]
-        class_slope: list[float] = [1.0]
-        class_of: dict[tuple[float, float], int] = {(float(share), 1.0): 0}
-        funded = [p for p in self.supported if self.cost_units[p] == 0]
-        active = [p for p in self.supported if self.cost_units[p] > 0]
-        lower_bound: dict[int, tuple[float, float]] = {
-            p: (1.0 / len(supporters[p]), 0.0) for p in active}
-        margin = float("inf")
-
-        def holds(gap: float, gap_slope: float, scale: float) -> bool:
-            """gap > 0 now; record how far it stays > 0. False: too close to call."""
-            nonlocal margin
-            if gap <= tolerance * scale:
-                return False
-            if gap_slope < 0:
-                margin = min(margin, gap / -gap_slope)
-            return True
-
+        tolerance = _TOLERANCE
+        # m is within the tolerance of x when x * near_low <= m <= x * near_high.
+        near_low, near_high = (1 - tolerance) / (1 + tolerance), (1 + tolerance) / (1 - tolerance)
+        tie_rank, costs, payer_counts = self.tie_rank, self.cost_floats, self.payer_counts
+        groups, groups_at = self._groups, self._groups_at
+        last_payment = self._last_payment
+        path = _ClassPath(self)
+        money = np.empty(max(2 * len(self._class_masks), 64))
+        money[0] = float(share)
+        funded = list(self.free)
+        active = list(self.by_tie_rank)
+        # rho never falls within a run (money is only spent), so the last value computed is a
+        # lower bound; 1/supporters is the least it can ever be.
+        lower_bound = [1.0 / count if count else math.inf for count in payer_counts]
+        funded_mask = 0
+        best_rhos: list[float] = []
+        best_wholes: list[bool] = []
+        rivals: list[float] = []
         while active:
-            active.sort(key=lambda p: (lower_bound[p][0], tie_rank[p]))
-            best = -1
-            best_rho = best_rho_slope = best_payment = best_payment_slope = 0.0
-            best_whole = 0
-            evaluated: list[tuple[int, float, float]] = []
+            active.sort(key=lower_bound.__getitem__)  # (the best goes by rho, then tie rank)
+            node = groups_at(funded_mask)
+            best, best_rho, best_whole = -1, 0.0, False
+            best_payment = 0.0
+            best_money: np.ndarray | None = None
+            evaluated: list[tuple[int, float, bool]] = []
             dropped: set[int] = set()
-            pruned: list[int] = []
-            for position, project in enumerate(active):
-                if best >= 0 and lower_bound[project][0] > best_rho * (1 + 4 * tolerance):
-                    pruned = active[position:]
+            rival = math.inf  # lowest rho (or bound) of any other project still affordable
+            for project in active:
+                if best >= 0 and lower_bound[project] > best_rho * (1 + 4 * tolerance):
+                    # Neither this project nor the following ones (sorted by bound) can beat
+                    # the best; the first is the rival.
+                    rival = lower_bound[project]
                     break
                 cost = costs[project]
-                groups = sorted(Counter(read_classes[project](voter_class)).items(),
-                                key=lambda group: class_value[group[0]])
-                left, left_slope, payers = cost, 0.0, len(supporters[project])
-                capped = 0
-                for group_class, count in groups:
-                    value = class_value[group_class]
-                    if value * payers >= left:
-                        break
-                    left -= value * count
-                    left_slope -= class_slope[group_class] * count
-                    payers -= count
-                    capped += 1
-                else:  # unaffordable: the supporters' money stays below the cost
-                    held = sum(class_value[c] * k for c, k in groups)
-                    held_slope = sum(class_slope[c] * k for c, k in groups)
-                    if not holds(cost - held, -held_slope, cost):
-                        return None
+                ids, counts = groups(node, project, path)
+                held_by = money.take(ids)
+                held = float(held_by @ counts)
+                if abs(held - cost) <= tolerance * cost:
+                    return None
+                if held < cost:
                     dropped.add(project)
                     continue
-                payment, payment_slope = left / payers, left_slope / payers
-                # Nobody capped: rho is exactly 1/payers (the same float for equal counts,
-                # so exact ties stay ties and go to the tie-break).
-                whole = payers if capped == 0 else 0
-                # Groups are sorted by money: the closest to the payment are those around
-                # the cut; the others matter only for the margin.
-                checked = (enumerate(groups) if margin >= step else
-                           ((n, groups[n]) for n in (capped - 1, capped) if n >= 0))
-                for number, (group_class, _count) in checked:
-                    value, slope = class_value[group_class], class_slope[group_class]
-                    if number < capped:  # pays all it has: stays below the payment
-                        ok = holds(payment - value, payment_slope - slope, payment + value)
-                    else:  # pays the payment: stays above it
-                        ok = holds(value - payment, slope - payment_slope, payment + value)
-                    if not ok:
+                # Water-filling: the payment x with sum(min(money, x)) = cost. From
+                # cost/supporters up: the supporters below x pay all they have, which raises x
+                # for the others; the set below x only grows, and settles in a few rounds.
+                payers = payer_counts[project]
+                payment = cost / payers
+                poorest = float(held_by.min())
+                if poorest > payment * near_high:
+                    whole, rho = True, 1.0 / payers  # nobody capped: exactly 1/supporters
+                else:
+                    # Newton's steps on f(x) = sum(min(money, x)) (concave, piecewise linear):
+                    # x += (cost - f(x)) / (supporters holding x or more). From the left of
+                    # the solution they stay left of it and land on it once x's piece is the
+                    # solution's; from the right the first step lands left of it. They start
+                    # from the payment of the last look at this funded set (often the run at
+                    # the previous share), else from cost/supporters.
+                    payment = last_payment.get((funded_mask, project), payment)
+                    for _ in range(len(held_by) + 2):
+                        uncapped = float(counts @ (held_by >= payment))
+                        if uncapped == 0:  # beyond everybody's money: start again below
+                            payment = cost / payers
+                            continue
+                        capped = payers - uncapped
+                        level = payment + (
+                            cost - float(np.minimum(held_by, payment) @ counts)) / uncapped
+                        # The classes below the new level are those below the old one, and
+                        # none is within the tolerance of it: it is the water level.
+                        if (float(counts @ (held_by < level * near_low)) == capped
+                                == float(counts @ (held_by <= level * near_high))):
+                            payment = level
+                            break
+                        if float(counts @ (held_by < level)) == capped:
+                            return None  # some class holds about the payment: capped or not?
+                        payment = level
+                    else:
                         return None
-                rho, rho_slope = (1.0 / whole, 0.0) if whole else (
-                    payment / cost, payment_slope / cost)
-                lower_bound[project] = (rho, rho_slope)
-                evaluated.append((project, rho, rho_slope, whole))
+                    last_payment[(funded_mask, project)] = payment
+                    whole, rho = capped == 0, payment / cost
+                    if whole:
+                        rho = 1.0 / payers
+                lower_bound[project] = rho
+                evaluated.append((project, rho, whole))
                 if best < 0 or rho < best_rho or (
                         rho == best_rho and tie_rank[project] < tie_rank[best]):
-                    best, best_rho, best_rho_slope = project, rho, rho_slope
-                    best_payment, best_payment_slope, best_whole = payment, payment_slope, whole
+                    best, best_rho, best_whole = project, rho, whole
+                    best_payment, best_money = payment, held_by
             if best < 0:
                 break
-            for project, rho, rho_slope, whole in evaluated:
-                if project == best or (whole and whole == best_whole):
-                    continue  # a true tie, broken the same way at every share
-                if not holds(rho - best_rho, rho_slope - best_rho_slope,
-                                                 rho + best_rho):
-                    return None  # includes exact ties: the exact run breaks them
-            for project in pruned:
-                bound, bound_slope = lower_bound[project]
-                if not holds(bound - best_rho, bound_slope - best_rho_slope, bound + best_rho):
-                    return None
-            old_classes = read_classes[best](voter_class)
-            after_payment: dict[int, int] = {}
-            for old in set(old_classes):
-                value = class_value[old]
-                if value > best_payment:
-                    key = (value - best_payment, class_slope[old] - best_payment_slope)
-                else:
-                    key = (0.0, 0.0)
-                new = class_of.get(key)
-                if new is None:
-                    new = class_of[key] = len(class_value)
-                    class_value.append(key[0])
-                    class_slope.append(key[1])
-                after_payment[old] = new
-            for voter, new in zip(supporters[best], map(after_payment.__getitem__, old_classes),
-                                  strict=True):
-                voter_class[voter] = new
+            for project, rho, whole in evaluated:
+                if project == best:
+                    continue
+                rival = min(rival, rho)
+                if whole and best_whole and rho == best_rho:
+                    continue  # a true tie (same supporter count), broken the same way always
+                if rho - best_rho <= tolerance * (rho + best_rho):
+                    return None  # includes other exact ties: the exact run breaks them
+            ids, _counts = groups(node, best, path)
+            children = self._children(funded_mask, best, ids)
+            if len(self._class_masks) > len(money):
+                money = np.concatenate([money, np.empty(len(self._class_masks))])
+            assert best_money is not None
+            money[children] = np.maximum(best_money - best_payment, 0.0)
+            path.fund(funded_mask, best)
+            funded_mask |= 1 << best
             funded.append(best)
+            best_rhos.append(best_rho)
+            best_wholes.append(best_whole)
+            rivals.append(rival)
             dropped.add(best)
             active = [p for p in active if p not in dropped]
-        return funded, margin
+        return _FloatRun(share, funded, best_rhos, best_wholes, rivals)
+
+    def covers(self, low: _FloatRun, high: _FloatRun) -> bool:
+        """Whether every share between ``low.share`` and ``high.share`` funds the same projects.
+
+        With the projects funded so far fixed, every voter's money only grows with the share
+        (a payment is the water level x with sum(min(money, x)) = cost: more money, a lower
+        level, more left after paying), so every project's rho only falls and a project
+        affordable at a share stays affordable at larger ones. If both runs fund the same
+        projects in the same order, and in every round the winner's rho at the low share is
+        below every other project's rho at the high share (affordable or not at lower shares),
+        then at every share in between the winner's rho is at most its value at the low share,
+        and each other project's rho at least its value at the high share: the same winner,
+        round after round; and nothing affordable at the high share's end is affordable below.
+        An exact tie is fine when the winner's supporters all pay equal shares at the low share:
+        its rho is then 1/supporters, the least it can be, at every share in between; the rival
+        tied with it at the high share lost that tie there, and loses it at every share.
+        """
+        if low.funded != high.funded:
+            return False
+        return all(rival == math.inf or rival - rho > _TOLERANCE * (rival + rho)
+                   or (whole and rival == rho)
+                   for rho, whole, rival in zip(low.best_rhos, low.best_wholes, high.rivals,
+                                                strict=True))
 
     def add1(self, skip_steps: bool = True) -> list[int]:
         """Add1 completion: +1 currency unit per voter while the outcome stays within budget.
 
-        ``skip_steps``: jump over the steps where `run_with_margin` shows nothing changes
-        (False reruns at every step, the plain definition; the tests compare both).
+        ``skip_steps``: jump over shares where `covers` proves the outcome unchanged, probing
+        1, 2, 4, ... steps ahead (False reruns at every step, the plain definition; the tests
+        compare both).
         """
         all_supported = set(self.supported)
         if self.total_cost(all_supported) <= self.budget:
-            # Raising the shares far enough funds every supported project, within budget.
-            return self.run(max(self.cost_units, default=0) + self.start_share)
+            # Raising the shares far enough funds every supported project, within budget:
+            # once every voter alone holds the cost of all projects, none runs out of money.
+            share = sum(self.cost_units) + self.start_share
+            fast = self.run_float(share)
+            return fast.funded if fast is not None else self.run(share)
         unit = self.one_currency_unit
+        runs: dict[int, tuple[list[int], _FloatRun | None]] = {}
+
+        def outcome_at(share: int) -> tuple[list[int], _FloatRun | None]:
+            if share not in runs:
+                fast = self.run_float(share)
+                runs[share] = (fast.funded if fast else self.run(share), fast)
+            return runs[share]
+
         share = self.start_share
-        previous: list[int] | None = None
-        # Ends: once each share covers the dearest project alone, every supported project
-        # is funded, which is over budget.
-        while previous is None or len(previous) < len(all_supported):
-            steps = 1
-            fast = self.run_with_margin(share, unit) if skip_steps else None
-            if fast is None:
-                outcome = self.run(share)
-            else:
-                outcome, margin = fast
-                # The same outcome for every share below share + margin (kept a little
-                # short of it, for the floating-point error).
-                safe = margin * (1 - 1e-7) - 1e-7 * unit
-                if safe > unit:
-                    steps = max(1, -(-int(safe) // unit) - 1) if safe < 2**62 else 2**62
+        previous, previous_run = outcome_at(share)
+        if self.total_cost(previous) > self.budget:
+            return []
+        ahead = 1
+        # Ends: once every share covers the cost of all projects, every supported project is
+        # funded, which is over budget.
+        while True:
+            target = share + ahead * unit
+            outcome, fast = outcome_at(target)
+            if (skip_steps and ahead > 1 and previous_run is not None and fast is not None
+                    and self.covers(previous_run, fast)):
+                share, previous_run = target, fast
+                ahead *= 2
+                continue
+            if ahead > 1:
+                ahead = 1  # something changes in between: go step by step again
+                continue
             if self.total_cost(outcome) > self.budget:
-                break
-            previous = outcome
-            share += steps * unit
-        return previous or []
+                return previous
+            if skip_steps and previous_run is not None and fast is not None and (
+                    self.covers(previous_run, fast)):
+                ahead = 2
+            share, previous, previous_run = target, outcome, fast
+
+
+class _ClassPath:
+    """The class of every voter along one run's funded projects, brought up to date only when
+    a class count is not cached yet (most runs of Add1 never need it). The classes of a funded
+    set are kept for a few sets, so that the next run starts from the deepest one it reaches."""
+
+    KEPT = 16  # sets whose voter classes are kept (an int32 per voter each)
+
+    def __init__(self, instance: _EqualSharesInstance) -> None:
+        self.instance = instance
+        self.steps: list[tuple[int, int]] = []  # (funded mask before, project)
+        self.applied = -1  # steps applied to self.classes (-1: none yet)
+        self.classes = np.zeros(0, dtype=np.int32)
+
+    def fund(self, funded_mask: int, project: int) -> None:
+        self.steps.append((funded_mask, project))
+
+    def voter_classes(self) -> np.ndarray:
+        instance, steps = self.instance, self.steps
+        kept = instance._kept_classes
+        if self.applied < 0:
+            start = 0
+            for depth in range(len(steps), 0, -1):
+                mask, project = steps[depth - 1]
+                if mask | 1 << project in kept:
+                    start = depth
+                    break
+            if start:
+                mask, project = steps[start - 1]
+                self.classes = kept[mask | 1 << project].copy()
+            else:
+                self.classes = np.zeros(instance.n_voters, dtype=np.int32)
+            self.applied = start
+        for funded_mask, project in steps[self.applied:]:
+            instance._move(self.classes, funded_mask, project)
+        if self.applied < len(steps):
+            self.applied = len(steps)
+            mask, project = steps[-1]
+            kept[mask | 1 << project] = self.classes.copy()
+            if len(kept) > self.KEPT:
+                del kept[next(iter(kept))]
+        return self.classes
+
+
+@dataclass(frozen=True)
+class _FloatRun:
+    """A run's funded projects, and per round the winner's rho and the lowest other rho (or
+    lower bound of it) among the projects still affordable: what `covers` compares."""
+
+    share: int
+    funded: list[int]
+    best_rhos: list[float]
+    best_wholes: list[bool]  # the winner's supporters all paid equal shares
+    rivals: list[float]
 
 
 def equal_shares(costs: Mapping[ProjectId, Money], budget: Money,
                  ballots: Sequence[Collection[ProjectId]]) -> list[ProjectId]:
     """The Method of Equal Shares (cost utilities), without completion."""
     instance = _EqualSharesInstance(costs, budget, ballots)
-    fast = instance.run_with_margin(instance.start_share)
-    funded = fast[0] if fast is not None else instance.run(instance.start_share)
+    fast = instance.run_float(instance.start_share)
+    funded = fast.funded if fast is not None else instance.run(instance.start_share)
     return [instance.ids[p] for p in funded]
 
 
@@ -490,12 +658,12 @@ def preferred_by_more_voters(first: Collection[ProjectId], second: Collection[Pr
     """How many voters approve more projects of ``first`` than of ``second``, and vice versa."""
     first_set, second_set = set(first), set(second)
     prefer_first = prefer_second = 0
+    in_first, in_second = first_set.intersection, second_set.intersection
     for ballot in ballots:
-        in_first = sum(1 for p in ballot if p in first_set)
-        in_second = sum(1 for p in ballot if p in second_set)
-        if in_first > in_second:
+        difference = len(in_first(ballot)) - len(in_second(ballot))
+        if difference > 0:
             prefer_first += 1
-        elif in_second > in_first:
+        elif difference < 0:
             prefer_second += 1
     return prefer_first, prefer_second
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_currency, get_locale
 from flask_login import current_user
@@ -82,4 +84,15 @@ def format_money(amount: int | float | Decimal, currency: str | None = None) -> 
     if currency is None:
         space = g.get("space")
         currency = space.currency if space is not None else "EUR"
+    if isinstance(amount, int):
+        # Whole units (budgets, prices): "€250,000", not "€250,000.00".
+        return format_currency(amount, currency, format=_whole_pattern(current_locale()),
+                               currency_digits=False)
     return format_currency(amount, currency)
+
+
+@lru_cache(maxsize=16)
+def _whole_pattern(locale: str) -> str:
+    """The locale's currency pattern without its decimals."""
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return pattern.replace(".00", "").replace(",00", "")

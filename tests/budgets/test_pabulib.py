@@ -153,8 +153,8 @@ def test_outcome_rule_override_and_errors() -> None:
 
 
 def real_cases() -> list:
-    # All eleven files take about 6 s on 2 cores; Wieliczka (2.4 s) and Świecie (1.8 s) are
-    # the slowest, as Add1 reruns Equal Shares once per currency unit added to every share.
+    # All eleven files take about 4 s on 2 cores, mostly reading Warszawa 2026 and Wrocław
+    # (over 50,000 voters each); Add1 (Warszawa 2026: 186 reruns of Equal Shares) under 1 s.
     cases = [pytest.param(path, id=path.stem) for path in REAL_FILES]
     return cases or [pytest.param(None, id="no-shared-data",
                                   marks=pytest.mark.skip(f"{REAL_DIR} is absent"))]
@@ -252,3 +252,32 @@ def test_greedy_and_equal_shares_agree_with_pabutools(path: Path) -> None:
             exhaustion_by_budget_increase(
                 instance, profile, method_of_equal_shares, rule_params={"sat_class": Cost_Sat},
                 budget_step=profile.num_ballots(), exhaustive_stop=False))
+
+
+def shares_cases() -> list:
+    cases = [pytest.param(path, id=path.stem) for path in REAL_FILES
+             if path.stem in ("Netherlands_Assen_2024", "Poland_Swiecie_2023",
+                              "Poland_Wieliczka_2023_Green_Budget")]
+    return cases or [pytest.param(None, id="no-shared-data",
+                                  marks=pytest.mark.skip(f"{REAL_DIR} is absent"))]
+
+
+@pytest.mark.parametrize("path", shares_cases())
+def test_real_add1_skipping_and_float_runs_equal_exact_step_by_step(path: Path) -> None:
+    """On the real Add1 elections: skipping shares gives what rerunning at every share gives,
+    and (on the two smaller ones) the float runs at every 7th share up to the end of Add1 give
+    what exact fractions give."""
+    election = pabulib.read(path)
+    instance = rules._EqualSharesInstance(election.costs, election.budget,
+                                          election.approval_ballots())
+    assert instance.add1() == instance.add1(skip_steps=False)
+    if len(election.votes) > 3000:
+        return
+    share = instance.start_share
+    while True:
+        fast = instance.run_float(share)
+        exact = instance.run(share)
+        assert fast is None or fast.funded == exact, share
+        if instance.total_cost(exact) > instance.budget:
+            break
+        share += 7 * instance.one_currency_unit

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -139,19 +141,172 @@ def test_negative_cost_is_refused() -> None:
         rules.equal_shares({"a": -1}, 10, [{"a"}])
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_fast_equal_shares_and_add1_equal_the_exact_step_by_step_computation(seed: int) -> None:
-    """Random instances, many with ties: the float run with its guard and the step skipping
-    of Add1 give what exact fractions give when Add1 reruns at every single step."""
-    import random
+# ---------------------------------------------------------------------------------------------
+# Equal Shares against a straightforward exact implementation, on random instances
 
+
+def reference_equal_shares(costs: dict[str, int | Decimal], ballots: list[set[str]],
+                           share: Fraction) -> list[str]:
+    """Equal Shares as its definition reads: every voter on their own, exact fractions."""
+    money = [share] * len(ballots)
+    supporters = {p: [v for v, ballot in enumerate(ballots) if p in ballot] for p in costs}
+    funded = [p for p in costs if supporters[p] and costs[p] == 0]
+    left_over = [p for p in costs if supporters[p] and costs[p] > 0]
+
+    def rank(p: str) -> tuple:
+        return (-len(supporters[p]), costs[p], str(p))
+
+    while True:
+        best: tuple | None = None
+        for p in left_over:
+            cost = Fraction(costs[p])
+            held = sorted(money[v] for v in supporters[p])
+            if sum(held) < cost:
+                continue
+            # The least x with sum(min(money, x)) = cost: the poorest pay all they have.
+            rest, payers = cost, len(held)
+            for amount in held:
+                if amount * payers >= rest:
+                    break
+                rest -= amount
+                payers -= 1
+            payment = rest / payers
+            key = (payment / cost, rank(p))
+            if best is None or key < best[0]:
+                best = (key, p, payment)
+        if best is None:
+            return funded
+        _key, p, payment = best
+        for v in supporters[p]:
+            money[v] -= min(money[v], payment)
+        funded.append(p)
+        left_over.remove(p)
+
+
+def reference_add1(costs: dict[str, int | Decimal], budget: int | Decimal,
+                   ballots: list[set[str]]) -> list[str]:
+    """Add1 as PaBuLib defines it: one currency unit more per voter at every step."""
+    supported = [p for p in costs if any(p in ballot for ballot in ballots)]
+    if sum(costs[p] for p in supported) <= budget:
+        return sorted(supported)  # (compared as a set: every supported project)
+    share = Fraction(budget) / len(ballots)
+    previous: list[str] = []
+    while True:
+        outcome = reference_equal_shares(costs, ballots, share)
+        if sum(costs[p] for p in outcome) > budget:
+            return previous
+        previous = outcome
+        share += 1
+
+
+def random_instance(seed: int) -> tuple[dict[str, int | Decimal], int | Decimal, list[set[str]]]:
+    """Small elections, many with ties (few distinct costs) and identical ballots."""
     generator = random.Random(seed)
-    costs = {f"p{i}": generator.choice([5, 10, 15, 20, 30, 45, 60, 100]) for i in range(6)}
-    ballots = [set(generator.sample(sorted(costs), generator.randint(1, 3)))
-               for _ in range(generator.randint(3, 25))]
-    budget = generator.choice([50, 100, 120, 200])
+    count = generator.randint(2, 7)
+    prices: list[int | Decimal] = [5, 10, 15, 20, 30, 45, 60, 100]
+    if seed % 5 == 0:
+        prices = [Decimal("2.50"), Decimal("7.25"), 12, 20]
+    costs = {f"p{i}": generator.choice(prices) for i in range(count)}
+    if seed % 7 == 0:
+        costs["free"] = 0
+    names = sorted(costs)
+    patterns = [set(generator.sample(names, generator.randint(1, min(3, len(names)))))
+                for _ in range(generator.randint(1, 6))]
+    ballots = [set(generator.choice(patterns)) if generator.random() < 0.5 else
+               set(generator.sample(names, generator.randint(1, min(3, len(names)))))
+               for _ in range(generator.randint(2, 25))]
+    budget = generator.choice([30, 50, 100, 120, 200])
+    return costs, budget, ballots
+
+
+@pytest.mark.parametrize("chunk", range(10))
+def test_equal_shares_and_add1_equal_the_reference_on_random_instances(chunk: int) -> None:
+    """300 random instances: Equal Shares (float runs with the exact fallback, voters counted
+    in classes) and Add1 (with its step skipping) fund what the plain definition funds."""
+    for seed in range(chunk * 30, chunk * 30 + 30):
+        costs, budget, ballots = random_instance(seed)
+        start = Fraction(budget) / len(ballots)
+        assert rules.equal_shares(costs, budget, ballots) == reference_equal_shares(
+            costs, ballots, start), seed
+        add1 = rules.equal_shares_add1(costs, budget, ballots)
+        expected = reference_add1(costs, budget, ballots)
+        if sum(costs[p] for p in expected) <= budget and len(expected) == len(
+                {p for ballot in ballots for p in ballot}):
+            assert sorted(add1) == sorted(expected), seed
+        else:
+            assert add1 == expected, seed
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_float_runs_equal_exact_runs_and_skipping_equals_every_step(seed: int) -> None:
+    """The float run with its guard gives what exact fractions give (or declines), and Add1's
+    skipping gives what rerunning at every single step gives."""
+    costs, budget, ballots = random_instance(1000 + seed)
     instance = rules._EqualSharesInstance(costs, budget, ballots)
-    fast = instance.run_with_margin(instance.start_share)
-    if fast is not None:
-        assert fast[0] == instance.run(instance.start_share)
+    unit = instance.one_currency_unit
+    for step in range(0, 40, 3):
+        share = instance.start_share + step * unit
+        fast = instance.run_float(share)
+        if fast is not None:
+            assert fast.funded == instance.run(share), (seed, step)
     assert instance.add1() == instance.add1(skip_steps=False)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_covering_proves_the_outcome_of_every_share_in_between(seed: int) -> None:
+    """Whenever `covers` says two runs bound a stretch of equal outcomes, every share in that
+    stretch funds the same projects in the same order (checked with exact runs)."""
+    costs, budget, ballots = random_instance(2000 + seed)
+    instance = rules._EqualSharesInstance(costs, budget, ballots)
+    unit = instance.one_currency_unit
+    shares = [instance.start_share + step * unit for step in range(0, 60, 2)]
+    runs = [instance.run_float(share) for share in shares]
+    exact: dict[int, list[int]] = {}
+    checked = 0
+    for low_index, low in enumerate(runs):
+        for high in runs[low_index + 1:low_index + 6]:
+            if low is None or high is None or not instance.covers(low, high):
+                continue
+            checked += 1
+            for share in range(low.share, high.share + 1, unit // 2 or 1):  # halves too
+                if share not in exact:
+                    exact[share] = instance.run(share)
+                assert exact[share] == low.funded, (seed, share)
+    assert checked
+
+
+def test_covering_never_spans_a_change_in_the_outcome() -> None:
+    # Below a share of 30 voter 4 cannot pay C; from 30 on C is funded (at exactly 30 the
+    # float run declines: voter 4 holds exactly C's cost, which exact fractions decide).
+    instance = rules._EqualSharesInstance(ADD1_COSTS, 100, ADD1_BALLOTS)
+    unit = instance.one_currency_unit
+    at_25, at_29, at_30, at_31 = (instance.run_float(share * unit)
+                                  for share in (25, 29, 30, 31))
+    assert at_25 and at_29 and at_30 is None and at_31
+    assert at_25.funded == at_29.funded == [0] and at_31.funded == [0, 2]
+    assert instance.run(30 * unit) == [0, 2]
+    # A and B tie (rho 1/3, all pay equal shares): A wins on its id at every share.
+    assert instance.covers(at_25, at_29)
+    assert not instance.covers(at_25, at_31) and not instance.covers(at_29, at_31)
+
+
+def test_add1_skips_long_stretches_where_nothing_changes() -> None:
+    # One voter wants a project costing 1,000,000, the others share cheap ones: Add1 raises
+    # every share by one unit a million times before anything changes. The skipping proves
+    # stretches of equal outcomes with a few dozen runs instead of a million.
+    costs = {"dear": 1_000_000, "a": 30, "b": 40, "c": 50}
+    ballots = [{"dear"}] + [{"a", "b"}] * 5 + [{"b", "c"}] * 4
+    instance = rules._EqualSharesInstance(costs, 1_000_100, ballots)
+    calls = 0
+    run_float = instance.run_float
+
+    def counted(share: int) -> rules._FloatRun | None:
+        nonlocal calls
+        calls += 1
+        return run_float(share)
+
+    instance.run_float = counted  # type: ignore[method-assign]
+    funded = instance.add1()
+    # Shares reach 1,000,000 (dear alone), 1,000,120 in all with a, b, c: over the budget.
+    assert [instance.ids[p] for p in funded] == ["b", "a", "c"]
+    assert calls < 200
