@@ -27,7 +27,7 @@ from decide.extensions import csrf, db
 from decide.notifications import queries, services
 from decide.notifications.forms import ButtonForm, preferences_form
 from decide.notifications.models import Notification
-from decide.notifications.texts import describe, kind_label
+from decide.notifications.texts import describe, kind_label, notification_kinds
 from decide.notifications.tokens import ExpiredToken, InvalidToken
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -78,7 +78,9 @@ def open_notification(notification_id: int) -> Any:
     if notification is None:
         abort(404)
     services.mark_read(notification)
-    url = item_url(notification)
+    declared = notification_kinds().get(notification.kind)
+    url = (declared.link(notification) if declared and declared.link else None) \
+        or item_url(notification)
     if url is None:
         flash(_("What this notification was about is no longer available."), "info")
         return redirect(url_for("notifications.index"))
