@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from decide.accounts.models import User
 from decide.core.db import SpaceScoped, UTCDateTime, utcnow
+from decide.core.spaces import Space
 from decide.extensions import db
 
 
@@ -29,3 +30,4 @@ class AuditEvent(SpaceScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     actor: Mapped[User | None] = relationship()
+    space: Mapped[Space] = relationship()

@@ -195,11 +195,19 @@ def _date(path: Path, key: str, value: Any) -> date | None:
     raise ConfigError(path, key, f"{value!r} is not a date like 2018-07-16")
 
 
+# Values administrators may change from the browser: the file's value goes to its own column
+# (`Space.file_*`); what the space uses is the administrators' override when there is one
+# (`Space.overrides`), which a load never touches.
+FILE_COLUMNS = {"modules": "file_modules", "locales": "file_locales",
+                "default_locale": "file_default_locale", "theme": "file_theme"}
+
+
 def _apply(obj: Space, fields: dict[str, Any]) -> bool:
     changed = False
     for key, value in fields.items():
-        if getattr(obj, key) != value:
-            setattr(obj, key, value)
+        attribute = FILE_COLUMNS.get(key, key)
+        if getattr(obj, attribute) != value:
+            setattr(obj, attribute, value)
             changed = True
     return changed
 
@@ -207,7 +215,7 @@ def _apply(obj: Space, fields: dict[str, Any]) -> bool:
 def _upsert(model: type[Space], slug: str, fields: dict[str, Any], report: LoadReport) -> Space:
     obj = db.session.scalar(select(model).where(model.slug == slug))
     if obj is None:
-        obj = model(slug=slug, **fields)
+        obj = model(slug=slug, **{FILE_COLUMNS.get(k, k): v for k, v in fields.items()})
         db.session.add(obj)
         report.created += 1
     elif _apply(obj, fields):
@@ -250,6 +258,10 @@ def _load_city(path: Path, report: LoadReport) -> City:
         zones.append((zslug, zone["name"]))
 
     city = _upsert(City, slug, fields, report)
+    if city.override("geozones") is not None:
+        # The city's administrators manage its geozones in the browser now: the file's list
+        # no longer applies (their renames and order would otherwise be undone).
+        return city
     existing = {g.slug: g for g in city.geozones}
     for index, (zslug, name) in enumerate(zones):
         if zslug in existing:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from decide.accounts.models import RoleAssignment
+from decide.audit.models import AuditEvent
 from decide.extensions import db
 
 
@@ -22,8 +23,8 @@ def test_administrator_grants_and_revokes(app, logged_in, make_user) -> None:
     response = client.post("/aurora/admin/roles", data={
         "username": "bea", "role": "official", "official_position": "Mayor",
         "official_level": "5"})
-    assert response.status_code == 302
-    page = client.get("/aurora/admin/", headers={"Accept-Language": "en"})
+    assert response.status_code == 303
+    page = client.get("/aurora/admin/roles", headers={"Accept-Language": "en"})
     assert "Mayor" in page.get_data(as_text=True)
     with app.app_context():
         assignment = db.session.scalar(select(RoleAssignment).where(
@@ -31,12 +32,19 @@ def test_administrator_grants_and_revokes(app, logged_in, make_user) -> None:
         assert assignment.space.slug == "aurora" and assignment.official_level == 5
         assignment_id = assignment.id
     assert client.post(f"/aurora/admin/roles/{assignment_id}/revoke",
-                       data={"confirm": "yes"}).status_code == 302
+                       data={"confirm": "yes"}).status_code == 303
     with app.app_context():
         assert db.session.get(RoleAssignment, assignment_id) is None
+        grant, revoke = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action.in_(("admin.role_grant", "admin.role_revoke")))
+            .order_by(AuditEvent.id)).all()
+        assert grant.data["after"] == {"role": "official", "position": "Mayor", "level": 5}
+        assert grant.data["before"] is None and grant.actor.username == "boss"
+        assert revoke.data["before"]["role"] == "official" and revoke.data["after"] is None
+        assert (revoke.target_type, revoke.space.slug) == ("user", "aurora")
 
 
-def test_bad_role_input_keeps_form(logged_in, make_user) -> None:
+def test_bad_role_input_keeps_form(app, logged_in, make_user) -> None:
     make_user("bea")
     client = logged_in("boss", roles=[("city", "aurora", "administrator")], locale="en")
     response = client.post("/aurora/admin/roles", data={
@@ -54,6 +62,9 @@ def test_bad_role_input_keeps_form(logged_in, make_user) -> None:
                                                         "official_position": "X",
                                                         "official_level": "7"})
     assert response.status_code == 400
+    with app.app_context():
+        # A refused grant leaves no audit event behind.
+        assert db.session.scalar(select(AuditEvent.id)) is None
 
 
 def test_moderator_cannot_manage_roles(logged_in, make_user) -> None:
