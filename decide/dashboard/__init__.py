@@ -1,0 +1,1 @@
+"""The participation dashboard of each space: figures over time, breakdowns and CSV."""
