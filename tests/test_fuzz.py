@@ -129,7 +129,7 @@ class Fuzzer:
 
     def build(self, rule: Rule, method: str, form_names: list[str]) -> dict[str, Any]:
         path = rule.rule
-        for argument in rule.arguments:
+        for argument in path_arguments(rule):
             part = self.path_part(rule, argument)
             path = re.sub(_placeholder(argument), lambda _m, p=part: p, path)
         query = "&".join(f"{name}={self.value_for(name)}" for name in QUERY_NAMES
@@ -166,12 +166,12 @@ def sweep(fuzzer: Fuzzer, rule: Rule, method: str, form_names: list[str]) -> lis
     """Requests that each break one thing in a request that is otherwise valid."""
     requests = []
     valid_path = _valid_path(rule, fuzzer.ids)
-    for argument in rule.arguments if valid_path else []:
+    for argument in path_arguments(rule) if valid_path else []:
         extra = [("nope", False)] if argument == "space" else [("0", False)]
         for value, encoded in SWEEP_VALUES + extra:
             part = value if encoded else quote(value, safe="")
             path = rule.rule
-            for name in rule.arguments:
+            for name in path_arguments(rule):
                 replacement = part if name == argument else _valid_value(name, fuzzer.ids)
                 path = re.sub(_placeholder(name), lambda _m, p=replacement: p, path)
             requests.append({"method": method, "path": path, "query_string": ""})
@@ -207,9 +207,15 @@ def _valid_value(argument: str, ids: dict[str, Any]) -> str:
     return "aurora" if argument == "space" else quote(str(ids.get(argument, "x")))
 
 
+def path_arguments(rule: Rule) -> list[str]:
+    """The arguments in the rule's path (not those a rule only gives as defaults)."""
+    return [argument for argument in rule.arguments
+            if argument in rule._converters]  # noqa: SLF001
+
+
 def _valid_path(rule: Rule, ids: dict[str, Any]) -> str | None:
     path = rule.rule
-    for argument in rule.arguments:
+    for argument in path_arguments(rule):
         if argument != "space" and argument not in ids:
             return None
         value = _valid_value(argument, ids)
@@ -226,22 +232,34 @@ def _make_fuzzer(make_user: Any, username: str) -> None:
 
 def _seed_data(app: Flask, make_user: Any) -> dict[str, Any]:
     from decide.accounts.models import RoleAssignment
+    from decide.budgets.execution import ensure_default_statuses
+    from decide.cities.models import Geozone
     from decide.extensions import db
     from decide.notifications.models import Notification
+    from tests.budgets.helpers import new_budget, new_project
+    from tests.debates.helpers import space
 
     _make_fuzzer(make_user, "fuzzer")
     make_user("someone", verified=True)
     debate_id = new_debate(app, author="someone", tags="trees")
     comment_id = new_comment(app, debate_id, author="someone")
     new_comment(app, debate_id, author="fuzzer", parent_id=comment_id)
+    budget = new_budget(app, "aurora", phase="selecting", amounts=(1_000,))
+    project_id = new_project(app, budget, "someone", price=400, feasibility="feasible")
     with app.app_context():
         notification = db.session.query(Notification).first()
         assignment = db.session.query(RoleAssignment).first()
+        geozone = db.session.query(Geozone).filter_by(space_id=space("aurora").id).first()
+        status = ensure_default_statuses(space("aurora"))[0]
         return {
             "debate_id": debate_id, "comment_id": comment_id, "target_id": debate_id,
             "notification_id": notification.id if notification else 1,
             "assignment_id": assignment.id, "target_type": "debate", "username": "someone",
             "locale": "en", "token": "not-a-token", "filename": "css/decide.css",
+            "budget_id": budget["id"], "group_id": budget["group"],
+            "heading_id": budget["headings"][0], "project_id": project_id,
+            "geozone_id": geozone.id, "status_id": status.id, "kind": "accepting",
+            "key": "accounts", "slug": "terms",
         }
 
 

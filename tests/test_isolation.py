@@ -164,7 +164,125 @@ def _declaration(space: Space, make_user: Callable) -> int:
                                signed_on=date(2026, 11, 30), place="Montevideo").id
 
 
+def _geozone(space: Space, make_user: Callable) -> int:
+    from sqlalchemy import func, select
+
+    from decide.cities.models import Geozone
+    from decide.extensions import db
+
+    number = db.session.scalar(select(func.count(Geozone.id)))
+    zone = Geozone(space_id=space.id, slug=f"zone-{number}", name="Zone", position=number)
+    db.session.add(zone)
+    db.session.commit()
+    return zone.id
+
+
+def _logo(space: Space, make_user: Callable) -> int:
+    from decide.admin.services import upload_logo
+
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                        "0000000d49444154789c6360000002000100e527de54"
+                        "0000000049454e44ae426082")
+    return upload_logo(space, _author(space, make_user), png).id
+
+
+def _budget(space: Space, make_user: Callable) -> object:
+    """The space's budget: published and finished, so that every budget route has its objects
+    (a winning project with a milestone)."""
+    from decide.budgets.models import PHASES, Budget, BudgetGroup, BudgetHeading, BudgetPhase
+    from decide.core.db import utcnow
+    from decide.extensions import db
+
+    found = db.session.scalar(db.select(Budget).where(Budget.space_id == space.id)
+                              .order_by(Budget.id))
+    if found is None:
+        found = Budget(space_id=space.id, names={"es": f"Presupuesto {space.slug}"},
+                       currency=space.currency, phase="finished", published_at=utcnow(),
+                       results_published_at=utcnow())
+        found.phases = [BudgetPhase(kind=k, position=i) for i, k in enumerate(PHASES)]
+        group = BudgetGroup(names={"es": "Distritos"})
+        found.groups = [group]
+        db.session.add(found)
+        db.session.flush()
+        group.headings.append(BudgetHeading(budget_id=found.id, names={"es": "Centro"},
+                                            amount=1000))
+        db.session.commit()
+        # A project at once: the walk also posts to delete routes, which must refuse (409)
+        # to delete a group or heading that holds projects.
+        _budget_project(space, make_user)
+    return found
+
+
+def _budget_project(space: Space, make_user: Callable) -> int:
+    from decide.budgets.models import Project
+    from decide.core.text import render_markdown
+    from decide.extensions import db
+
+    budget = _budget(space, make_user)
+    found = db.session.scalar(db.select(Project.id).where(Project.budget_id == budget.id)
+                              .order_by(Project.id))
+    if found is not None:
+        return found
+    heading = budget.groups[0].headings[0]
+    project = Project(space_id=space.id, budget_id=budget.id, heading_id=heading.id,
+                      group_id=heading.group_id, author_id=_author(space, make_user).id,
+                      title=f"Project in {space.slug}", description="Text",
+                      description_html=str(render_markdown("Text")), locale="es", price=500,
+                      feasibility="feasible", selected=True, winner=True)
+    db.session.add(project)
+    db.session.commit()
+    return project.id
+
+
+def _project_file(space: Space, make_user: Callable) -> int:
+    from decide.budgets.models import ProjectFile
+    from decide.extensions import db
+
+    project_id = _budget_project(space, make_user)
+    found = db.session.scalar(db.select(ProjectFile.id).where(
+        ProjectFile.project_id == project_id))
+    if found is None:
+        row = ProjectFile(project_id=project_id, kind="document", title="a.pdf",
+                          content_type="application/pdf", size=5, data=b"%PDF-")
+        db.session.add(row)
+        db.session.commit()
+        found = row.id
+    return found
+
+
+def _milestone_status(space: Space, make_user: Callable) -> int:
+    from decide.budgets.execution import ensure_default_statuses
+
+    return ensure_default_statuses(space)[0].id
+
+
+def _project_milestone(space: Space, make_user: Callable) -> int:
+    from decide.budgets.models import ProjectMilestone
+    from decide.extensions import db
+
+    project_id = _budget_project(space, make_user)
+    found = db.session.scalar(db.select(ProjectMilestone.id).where(
+        ProjectMilestone.project_id == project_id))
+    if found is None:
+        row = ProjectMilestone(project_id=project_id, on_date=date(2027, 1, 31),
+                               descriptions={"es": "Obras"}, progress=10)
+        db.session.add(row)
+        db.session.commit()
+        found = row.id
+    return found
+
+
 OBJECT_FACTORIES["assignment_id"] = _role_assignment
+OBJECT_FACTORIES["budget_id"] = lambda space, make_user: _budget(space, make_user).id
+OBJECT_FACTORIES["group_id"] = lambda space, make_user: _budget(space, make_user).groups[0].id
+OBJECT_FACTORIES["heading_id"] = (
+    lambda space, make_user: _budget(space, make_user).groups[0].headings[0].id)
+OBJECT_FACTORIES["project_id"] = _budget_project
+OBJECT_FACTORIES["file_id"] = _project_file
+OBJECT_FACTORIES["status_id"] = _milestone_status
+OBJECT_FACTORIES["project_milestone_id"] = _project_milestone
+OBJECT_FACTORIES["geozone_id"] = _geozone
+OBJECT_FACTORIES["logo_id"] = _logo
 OBJECT_FACTORIES["item_id"] = _plan_item
 OBJECT_FACTORIES["milestone_id"] = _milestone
 OBJECT_FACTORIES["city_id"] = _committed_city
@@ -179,9 +297,11 @@ OBJECT_FACTORIES["target_id"] = _debate
 
 # Objects only alliances have: their routes are walked from alliance homes.
 ALLIANCE_ONLY = {"endorsement_id", "item_id", "milestone_id", "city_id", "declaration_id"}
+# Objects only cities have (alliances have no geozones).
+CITY_ONLY = {"geozone_id"}
 
 # Parameters that are not objects of a space, and the values the walk gives them.
-FIXED_VALUES = {"target_type": "debate"}
+FIXED_VALUES = {"target_type": "debate", "kind": "accepting", "key": "accounts", "slug": "terms"}
 NOT_OBJECTS = {"space", "filename", "token", "username", "locale", *FIXED_VALUES}
 
 
@@ -208,6 +328,8 @@ def test_foreign_objects_are_404(app, logged_in, make_user, home, other) -> None
         assert routes, "no object routes found"
         for rule in routes:
             if rule.arguments & ALLIANCE_ONLY and not home_space.is_alliance:
+                continue
+            if rule.arguments & CITY_ONLY and not home_space.is_city:
                 continue
             values = {name: OBJECT_FACTORIES[name](home_space, make_user)
                       for name in rule.arguments - NOT_OBJECTS}

@@ -35,6 +35,8 @@ class Target:
     comment_notification: str | None = None
     # Author text readers may translate: field name -> "text" (plain) or "markdown".
     translatable: dict[str, str] = field(default_factory=dict)
+    # What a list of these objects is called ("Budget projects"); the module's label if empty.
+    label: Any = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class NotificationKind:
     # (count, actor name, item title) -> the centre's line and the e-mail's subject, e.g.
     # "3 new comments on your debate “T”"; None: a generic text (see decide.notifications).
     describe: Callable[[int, str, str], str] | None = None
+    # Where opening the notification leads, when not to its item (e.g. a hidden item's
+    # author goes to the page explaining why); None: the item's page.
+    link: Callable[[Any], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class AdminEntry:
     endpoint: str
     action: str = "space.admin"
     kind: str | None = None  # "city" or "alliance": shown in spaces of that kind only
+    description: Any = ""  # one line under the label on the admin home
 
 
 @dataclass(frozen=True)

@@ -76,9 +76,53 @@ def site(app, make_user) -> dict[str, str]:
     new_comment(app, debate_id, author="joao", body="Uma resposta", parent_id=first)
     alliance_debate = new_debate(app, author="conce", where="alliances/pact",
                                  title="Vivienda para todas")
+    budgets = budget_pages(app)
     return {
         "debate": f"/aurora/debates/{debate_id}",
         "alliance debate": f"/alliances/pact/debates/{alliance_debate}",
+        **budgets,
+    }
+
+
+def budget_pages(app) -> dict[str, str]:
+    """A city budget in balloting (a ballot with a line) and a finished alliance budget with
+    results and a milestone."""
+    from datetime import date
+
+    from decide.accounts.services import find_by_username
+    from decide.budgets import ballots, execution, results
+    from tests.budgets.helpers import new_budget, new_project, set_phase
+    from tests.debates.helpers import space
+
+    city = new_budget(app, "aurora", phase="balloting", amounts=(1_000, 2_000))
+    project = new_project(app, city, "ana", price=400, feasibility="feasible", selected=True)
+    new_project(app, city, "ana", price=700, feasibility="feasible", selected=True,
+                title="Lights for the park")
+    alliance = new_budget(app, "alliances/pact", phase="balloting", amounts=(1_000,),
+                          voting_style="approval", max_projects=2, rule="equalshares")
+    joint = new_project(app, alliance, "ana", price=600, feasibility="feasible",
+                        selected=True, where="alliances/pact", title="Shared bike lanes")
+    with app.test_request_context():
+        ballots.add_line(find_by_username("ana"), space("aurora"), city["id"], project)
+        ballots.add_line(find_by_username("ana"), space("alliances/pact"), alliance["id"], joint)
+    set_phase(app, alliance["id"], "reviewing_ballots")
+    with app.test_request_context():
+        pact = space("alliances/pact")
+        root = find_by_username("ana")
+        results.publish(root, pact, alliance["id"])
+        status = execution.ensure_default_statuses(pact)[1]
+        execution.add_milestone(root, pact, alliance["id"], joint, on_date=date(2026, 10, 1),
+                                descriptions={"en": "Works started", "es": "Obras iniciadas"},
+                                status_id=status.id, progress=35)
+    base, pact_base = f"/aurora/budgets/{city['id']}", f"/alliances/pact/budgets/{alliance['id']}"
+    return {
+        "budget": base, "heading": f"{base}/headings/{city['headings'][0]}",
+        "project": f"{base}/projects/{project}", "ballot": f"{base}/ballot",
+        "results": f"{pact_base}/results", "execution": f"{pact_base}/execution",
+        "admin budget": f"/aurora/admin/budgets/{city['id']}",
+        "admin projects": f"/aurora/admin/budgets/{city['id']}/projects",
+        "admin headings": f"/aurora/admin/budgets/{city['id']}/headings",
+        "valuate": f"/aurora/valuation/projects/{project}",
     }
 
 
@@ -103,12 +147,19 @@ def public_pages(site: dict[str, str]) -> list[str]:
     return ["/", "/alliances/", "/aurora/", "/alliances/pact/", "/aurora/debates/",
             site["debate"], site["alliance debate"], "/aurora/search?q=plazas",
             "/users/conce", "/users/ong", "/accounts/login", "/accounts/signup",
-            "/aurora/debates/999999"]
+            "/aurora/debates/999999", "/aurora/budgets/", site["budget"], site["heading"],
+            site["project"], site["results"], site["execution"], "/terms", "/privacy",
+            "/aurora/pages/faq"]
 
 
 def signed_in_pages(site: dict[str, str]) -> list[str]:
     return ["/aurora/", site["debate"], "/aurora/debates/new", "/accounts/account",
-            "/notifications/", "/aurora/admin/", "/users/ana"]
+            "/notifications/", "/aurora/admin/", "/users/ana", site["project"], site["ballot"],
+            "/aurora/admin/roles", "/aurora/admin/settings", "/aurora/admin/modules",
+            "/aurora/admin/theme", "/aurora/admin/geozones", "/aurora/admin/audit",
+            "/aurora/admin/dashboard", "/aurora/moderation/", "/aurora/admin/budgets/",
+            site["admin budget"], site["admin projects"], site["admin headings"],
+            "/aurora/valuation/", site["valuate"], "/aurora/admin/pages/"]
 
 
 def phone_pages(site: dict[str, str], locale: str, *, signed_in: bool) -> list[str]:
@@ -121,7 +172,10 @@ def phone_pages(site: dict[str, str], locale: str, *, signed_in: bool) -> list[s
         pages = ["/", site["debate"], "/aurora/", "/accounts/signup", "/alliances/pact/",
                  "/aurora/debates/"]
     start = {"es": 0, "en": 2, "pt_BR": 4}[locale]
-    return pages[start:start + 2] + ([site["debate"]] if start else [])
+    budgets = (["ballot", "admin projects", "valuate"] if signed_in
+               else ["budget", "results", "heading"])
+    return (pages[start:start + 2] + ([site["debate"]] if start else [])
+            + [site[budgets[start // 2]]])
 
 
 def sign_in(page, username: str) -> None:
@@ -171,7 +225,7 @@ def test_no_axe_violations(browser, live_server, site, locale) -> None:
     problems += [f"[{locale} signed in] new debate with errors: {line}"
                  for line in axe_violations(page)]
     # The confirmation before removing a role, and the refusal to remove one's own.
-    page.goto("/aurora/admin/")
+    page.goto("/aurora/admin/roles")
     page.locator("a[href*='/revoke']").first.click()
     problems += [f"[{locale} signed in] remove a role: {line}" for line in axe_violations(page)]
 
@@ -187,7 +241,7 @@ def test_admin_tables_fit_a_phone(browser, live_server, site) -> None:
     context = browser.new_context(base_url=live_server, viewport=PHONE, locale="es-ES")
     page = context.new_page()
     sign_in(page, "ana")
-    page.goto("/aurora/admin/")
+    page.goto("/aurora/admin/roles")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
     for table in page.locator("table").all():

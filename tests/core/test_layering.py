@@ -11,9 +11,10 @@ from decide import MODULES
 
 PACKAGE = Path(decide.__file__).parent
 # Modules whose items people publish; the shared ones below serve them without naming them.
-CONTENT_MODULES = {"debates", "proposals", "plans"}
+CONTENT_MODULES = {"debates", "proposals", "plans", "budgets"}
 SHARED = {"core", "comments", "notifications", "search", "moderation", "admin", "follows",
-          "translations", "history", "listings", "tags", "accounts", "cities", "pages", "audit"}
+          "translations", "history", "listings", "tags", "accounts", "cities", "pages", "audit",
+          "dashboard"}
 
 
 def imported_packages(folder: Path) -> dict[str, set[str]]:

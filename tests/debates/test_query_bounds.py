@@ -100,7 +100,7 @@ def test_debate_list_with_100000_debates(app, logged_in, count_queries) -> None:
     _index_some(app, 200)
     large = [_count(client, count_queries, url) for url in urls]
     assert small == large, dict(zip(urls, zip(small, large, strict=True), strict=True))
-    assert max(large) <= 14
+    assert max(large) <= 15  # the space home: one section per module
 
 
 def test_debate_page_with_2000_comments(app, logged_in, count_queries) -> None:
