@@ -27,6 +27,7 @@ from decide.core.errors import DomainError
 from decide.core.i18n import LOCALES
 from decide.core.modules import registry
 from decide.core.settings import SPACE_SETTINGS, SettingSpec
+from decide.core.uploads import image_type
 from decide.extensions import db
 
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -259,24 +260,12 @@ def update_colours(space: Space, actor: User, primary: str, secondary: str) -> N
     db.session.commit()
 
 
-def logo_type(data: bytes) -> str | None:
-    """The image type from the file's first bytes (never from its name or the browser's
-    word): PNG, JPEG or WebP. SVG can carry scripts and is refused."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
 def upload_logo(space: Space, actor: User, data: bytes) -> SpaceLogo:
     if not data:
         raise DomainError(_("Choose an image file."), field="logo")
     if len(data) > MAX_LOGO_BYTES:
         raise DomainError(_("The logo must be 1 MB or smaller."), field="logo")
-    content_type = logo_type(data)
+    content_type = image_type(data)
     if content_type is None:
         head = data[:512].lstrip().lower()
         if head.startswith((b"<?xml", b"<svg")) or b"<svg" in head:

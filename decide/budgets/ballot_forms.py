@@ -21,21 +21,6 @@ from decide.budgets.models import DESCRIPTION_MAX, NAME_MAX
 
 REQUIRED = _l("This field is required.")
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
-# Magic bytes of the image types a milestone may show (the browser's type is not trusted).
-IMAGE_TYPES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
-
-
-def image_type(data: bytes) -> str | None:
-    """The image's content type from its first bytes (PNG, JPEG, WebP), else None."""
-    for magic, content_type in IMAGE_TYPES:
-        if data.startswith(magic):
-            return content_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 class BallotLineForm(FlaskForm):
@@ -110,4 +95,4 @@ def status_form(space: Any, **kwargs: Any) -> FlaskForm:
 
 
 __all__ = ["BallotLineForm", "ImportForm", "MilestoneForm", "PublishForm", "StatusForm",
-           "IMAGE_MAX_BYTES", "image_type", "milestone_form", "status_form", "translations_of"]
+           "IMAGE_MAX_BYTES", "milestone_form", "status_form", "translations_of"]

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from decide.audit.services import record
-from decide.budgets.ballot_forms import IMAGE_MAX_BYTES, image_type
+from decide.budgets.ballot_forms import IMAGE_MAX_BYTES
 from decide.budgets.models import (
     NAME_MAX,
     Budget,
@@ -30,6 +30,7 @@ from decide.budgets.models import (
 )
 from decide.core.db import get_in_space, in_space
 from decide.core.errors import DomainError, NotFoundError
+from decide.core.uploads import image_type
 from decide.extensions import db
 
 # Stored per locale like every name an administrator writes (they can rename them).

@@ -33,6 +33,7 @@ from decide.core.errors import DomainError, NotFoundError
 from decide.core.permissions import can, eligible_spaces
 from decide.core.signals import content_created, content_updated
 from decide.core.text import render_markdown
+from decide.core.uploads import image_type, is_pdf
 from decide.core.votes import VoteRule, bump_counters, cast, withdraw
 from decide.extensions import db
 from decide.follows.services import follow
@@ -57,22 +58,6 @@ class Upload:
     data: bytes
 
 
-def sniff_image(data: bytes) -> str | None:
-    """The image's content type from its first bytes, or None when it is not PNG, JPEG or
-    WebP (whatever its name says)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def is_pdf(data: bytes) -> bool:
-    return data.startswith(b"%PDF-")
-
-
 def _file_title(filename: str) -> str:
     """A readable title from the uploaded name: no directories, no control characters."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -81,7 +66,7 @@ def _file_title(filename: str) -> str:
 
 
 def _image_file(upload: Upload) -> ProjectFile:
-    content_type = sniff_image(upload.data)
+    content_type = image_type(upload.data)
     if content_type is None:
         raise DomainError(_("The image must be a PNG, JPEG or WebP picture."), field="image")
     if len(upload.data) > IMAGE_MAX_BYTES:

@@ -171,8 +171,8 @@ def test_saving_the_same_modules_stores_nothing(app, logged_in) -> None:
     assert events(app, "admin.modules") == []
 
 
-def test_logo_type_comes_from_the_first_bytes() -> None:
-    from decide.admin.services import logo_type
+def test_image_type_comes_from_the_first_bytes() -> None:
+    from decide.core.uploads import image_type as logo_type
 
     assert logo_type(_png()) == "image/png"
     assert logo_type(b"\xff\xd8\xff\xe0\x00\x10JFIF") == "image/jpeg"
