@@ -133,3 +133,38 @@ def test_demo_action_plan_and_declaration(app: Flask) -> None:
     assert plan.status_code == 200 and plan_title in plan.get_data(as_text=True)
     page = client.get(f"/alliances/al-las/declarations/{declaration_id}", headers=EN)
     assert page.status_code == 200 and "Quito" in page.get_data(as_text=True)
+
+
+def test_demo_budgets_voting_in_madrid_and_finished_in_al_las(app: Flask) -> None:
+    from decide.budgets.demo import ALLAS_MILESTONES, MADRID_BALLOTS, MADRID_PROJECTS
+    from decide.budgets.models import Ballot, BallotLine, Budget, Project, ProjectMilestone
+
+    assert "demo budgets: 2 created" in run_demo(app)
+    with app.app_context():
+        budgets = {b.space.slug: b for b in db.session.scalars(select(Budget))}
+        assert budgets["madrid"].phase == "balloting" and budgets["madrid"].is_published
+        assert budgets["al-las"].phase == "finished"
+        assert budgets["al-las"].results_published_at is not None
+        madrid_projects = db.session.scalars(select(Project).where(
+            Project.budget_id == budgets["madrid"].id)).all()
+        assert len(madrid_projects) == len(MADRID_PROJECTS)
+        assert sum(p.votes_count for p in madrid_projects) == sum(
+            len(titles) for _voter, titles in MADRID_BALLOTS)
+        assert [p.title for p in madrid_projects if not p.selected] == [
+            d.title for d in MADRID_PROJECTS if d.unfeasible]
+        winners = db.session.scalars(select(Project).where(
+            Project.budget_id == budgets["al-las"].id, Project.winner)).all()
+        assert winners
+        assert db.session.scalar(select(func.count()).select_from(ProjectMilestone)) == len(
+            ALLAS_MILESTONES)
+        totals = [db.session.scalar(select(func.count()).select_from(model))
+                  for model in (Budget, Project, Ballot, BallotLine)]
+        allas_id = budgets["al-las"].id
+
+    assert "demo budgets: 0 created" in run_demo(app)  # twice: nothing duplicated
+    with app.app_context():
+        assert totals == [db.session.scalar(select(func.count()).select_from(model))
+                          for model in (Budget, Project, Ballot, BallotLine)]
+    client = app.test_client()
+    results = client.get(f"/alliances/al-las/budgets/{allas_id}/results", headers=EN)
+    assert results.status_code == 200 and winners[0].title in results.get_data(as_text=True)

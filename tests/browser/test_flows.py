@@ -95,7 +95,7 @@ def test_themed_city_page(page) -> None:
     expect(bar).to_contain_text("Aurora")
     expect(bar).to_have_css("background-color", "rgb(185, 28, 28)")
     expect(page.locator(".space-bar__identity img")).to_have_attribute(
-        "src", re.compile(r"/aurora/logo\.svg$"))
+        "src", re.compile(r"/aurora/logo\.svg\?v=\w+$"))
     expect(page.locator("#module-debates")).to_have_text("Debates")
     screenshot(page, "city-desktop")
     page.goto("/borealis/")

@@ -101,7 +101,7 @@ def test_every_rule_the_administrator_may_pick_is_computed(app, make_user) -> No
 
 def test_equal_shares_differs_and_the_page_says_so(app, make_user) -> None:
     budget, a, b, c = shares_example(app, make_user)
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         [result] = results.compute(_budget(budget))
         assert result.outcomes["greedy"].funded == [a, b]
         assert sorted(result.outcomes["equalshares/add1"].funded) == [a, c]

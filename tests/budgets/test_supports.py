@@ -99,7 +99,7 @@ def test_heading_limit_per_group(app, make_user) -> None:
 
 
 def test_who_and_when_may_support(app, client, make_user) -> None:
-    make_user("ana", verified=True)
+    make_user("ana", verified=True, locale="en")
     make_user("org", kind="organisation", locale="en")
     make_user("olga", locale="en")  # no residence
     make_user("bea", city="borealis", verified=True, locale="en")
