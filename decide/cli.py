@@ -54,6 +54,8 @@ def load_spaces(retire_missing: bool = False) -> str:
     lines = [f"{label}: no file; kept, not updated" for label in report.without_file]
     lines += [f"{label}: no file; retired (removed, it held no content)"
               for label in report.retired]
+    lines += [f"{label}: file ignored; the space was created in the browser"
+              for label in report.browser_managed]
     summary = (f"spaces: {report.created} created, {report.updated} updated, "
                f"{report.unchanged} unchanged")
     if report.without_file:

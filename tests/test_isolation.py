@@ -272,6 +272,48 @@ def _project_milestone(space: Space, make_user: Callable) -> int:
     return found
 
 
+def _invitation(space: Space, make_user: Callable) -> int:
+    """A pending invitation the alliance `space` sent to a city (see ALLIANCE_ONLY)."""
+    from decide.cities.models import AllianceInvitation, City
+    from decide.extensions import db
+
+    found = db.session.scalar(db.select(AllianceInvitation.id).where(
+        AllianceInvitation.space_id == space.id, AllianceInvitation.status == "pending"))
+    if found is None:
+        city = db.session.scalar(db.select(City).order_by(City.id))
+        row = AllianceInvitation(space_id=space.id, city_id=city.id, status="pending")
+        db.session.add(row)
+        db.session.commit()
+        found = row.id
+    return found
+
+
+def _received_invitation(space: Space, make_user: Callable) -> int:
+    """A pending invitation the city `space` received from an alliance (see CITY_ONLY)."""
+    from decide.cities.models import Alliance, AllianceInvitation
+    from decide.extensions import db
+
+    found = db.session.scalar(db.select(AllianceInvitation.id).where(
+        AllianceInvitation.city_id == space.id, AllianceInvitation.status == "pending"))
+    if found is None:
+        alliance = db.session.scalar(db.select(Alliance).order_by(Alliance.id))
+        row = AllianceInvitation(space_id=alliance.id, city_id=space.id, status="pending")
+        db.session.add(row)
+        db.session.commit()
+        found = row.id
+    return found
+
+
+def _organisation(space: Space, make_user: Callable) -> int:
+    """An organisation account whose home city is `space` (see CITY_ONLY)."""
+    from decide.accounts.services import find_by_username
+
+    username = f"org-{space.slug}"
+    if find_by_username(username) is None:
+        make_user(username, city=space.slug, kind="organisation")
+    return find_by_username(username).id
+
+
 OBJECT_FACTORIES["assignment_id"] = _role_assignment
 OBJECT_FACTORIES["budget_id"] = lambda space, make_user: _budget(space, make_user).id
 OBJECT_FACTORIES["group_id"] = lambda space, make_user: _budget(space, make_user).groups[0].id
@@ -294,11 +336,15 @@ OBJECT_FACTORIES["debate_id"] = _debate
 OBJECT_FACTORIES["comment_id"] = _comment
 # With target_type "debate" (see FIXED_VALUES).
 OBJECT_FACTORIES["target_id"] = _debate
+OBJECT_FACTORIES["invitation_id"] = _invitation
+OBJECT_FACTORIES["received_invitation_id"] = _received_invitation
+OBJECT_FACTORIES["organisation_id"] = _organisation
 
 # Objects only alliances have: their routes are walked from alliance homes.
-ALLIANCE_ONLY = {"endorsement_id", "item_id", "milestone_id", "city_id", "declaration_id"}
+ALLIANCE_ONLY = {"endorsement_id", "item_id", "milestone_id", "city_id", "declaration_id",
+                 "invitation_id"}
 # Objects only cities have (alliances have no geozones).
-CITY_ONLY = {"geozone_id"}
+CITY_ONLY = {"geozone_id", "received_invitation_id", "organisation_id"}
 
 # Parameters that are not objects of a space, and the values the walk gives them.
 FIXED_VALUES = {"target_type": "debate", "kind": "accepting", "key": "accounts", "slug": "terms"}

@@ -76,6 +76,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # E-mail notification kinds the person turned off, e.g. ["reply_to_comment"].
     email_opt_outs: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # An organisation account its home city's administrators checked is who it says it is
+    # (shown as "Verified organisation" next to its name); null while not verified.
+    organisation_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime,
+                                                                      nullable=True)
+    organisation_verified_by_space_id: Mapped[int | None] = mapped_column(
+        ForeignKey("spaces.id", ondelete="SET NULL"), nullable=True,
+        comment="The city whose administrators verified the organisation"
+    )
 
     home_city: Mapped[City | None] = relationship(foreign_keys=[home_city_id])
     residence: Mapped[Residence | None] = relationship(
@@ -111,6 +119,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_organisation(self) -> bool:
         return self.kind == "organisation"
+
+    @property
+    def is_verified_organisation(self) -> bool:
+        return self.is_organisation and self.organisation_verified_at is not None
 
     @property
     def is_deleted(self) -> bool:

@@ -14,7 +14,14 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_name
 from sqlalchemy import func, select
 
-from decide.cities.models import Alliance, AllianceMembership, City, Geozone, Space
+from decide.cities.models import (
+    Alliance,
+    AllianceMembership,
+    City,
+    Geozone,
+    Space,
+    SpaceCreation,
+)
 from decide.cities.settings import validate_settings
 from decide.cities.themes import ALLIANCE_KINDS, MEMBER_ROLES, THEMES
 from decide.core.i18n import LOCALES
@@ -46,6 +53,8 @@ class LoadReport:
     # Spaces in the database whose file is gone, as "madrid" or "alliances/pact".
     without_file: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    # Files ignored because their slug belongs to a space created in the browser.
+    browser_managed: list[str] = field(default_factory=list)
 
 
 # What each kind of file may hold; anything else is refused so that typos never pass.
@@ -175,13 +184,43 @@ def _common(path: Path, data: dict[str, Any], top_level: tuple[str, ...]) -> dic
     }
 
 
+def slug_problem(slug: str, kind: str) -> str | None:
+    """Why `slug` cannot name a space of `kind` ("format", "reserved"), or None. Cities sit
+    at the first path segment, so they cannot take one the application uses."""
+    if len(slug) > 64 or not SLUG_RE.match(slug):
+        return "format"
+    if kind == "city" and slug in RESERVED_SLUGS:
+        return "reserved"
+    return None
+
+
 def _slug(path: Path, kind: str) -> str:
     slug = path.stem
-    if not SLUG_RE.match(slug):
+    problem = slug_problem(slug, kind)
+    if problem == "format":
         raise ConfigError(path, "(file name)", "slug must be lowercase letters, digits and hyphens")
-    if kind == "city" and slug in RESERVED_SLUGS:
+    if problem == "reserved":
         raise ConfigError(path, "(file name)", f"{slug!r} is reserved by the application")
     return slug
+
+
+def check_country(path: Path, country: Any) -> str:
+    """An ISO 3166-1 alpha-2 code Babel knows, like ES."""
+    if not isinstance(country, str) or len(country) != 2 or not country.isupper():
+        raise ConfigError(path, "country", "must be an ISO 3166 code like ES or BR")
+    try:
+        # Babel names "ZZ" ("Unknown Region"): no city is there.
+        if country not in Locale("en").territories or country == "ZZ":
+            raise ConfigError(path, "country", f"unknown country code {country!r}")
+    except UnknownLocaleError as exc:  # pragma: no cover - Babel always has English
+        raise ConfigError(path, "country", str(exc)) from exc
+    return country
+
+
+def check_common(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The fields every space has (name, languages, time zone, currency, modules, theme...),
+    validated as a configuration file's are; the browser's space creation uses it too."""
+    return _common(path, data, ())
 
 
 def _date(path: Path, key: str, value: Any) -> date | None:
@@ -230,15 +269,7 @@ def _load_city(path: Path, report: LoadReport) -> City:
     slug = _slug(path, "city")
     _check_keys(path, "", data, CITY_KEYS, CITY_REQUIRED)
     fields = _common(path, data, CITY_KEYS)
-    country = data["country"]
-    if not isinstance(country, str) or len(country) != 2 or not country.isupper():
-        raise ConfigError(path, "country", "must be an ISO 3166 code like ES or BR")
-    try:
-        if country not in Locale("en").territories:
-            raise ConfigError(path, "country", f"unknown country code {country!r}")
-    except UnknownLocaleError as exc:  # pragma: no cover - Babel always has English
-        raise ConfigError(path, "country", str(exc)) from exc
-    fields["country"] = country
+    fields["country"] = check_country(path, data["country"])
     geozones = data.get("geozones", [])
     if not isinstance(geozones, list):
         raise ConfigError(path, "geozones", "must be a list of tables with slug and name")
@@ -318,12 +349,23 @@ def _load_alliance(path: Path, cities: dict[str, City], report: LoadReport) -> A
         if membership is None:
             alliance.memberships.append(
                 AllianceMembership(city=cities[city_slug], role=role, joined_on=joined,
-                                   position=index)
+                                   position=index, source="file")
             )
         else:
+            # A city that accepted an invitation and is also in the file keeps its
+            # "invitation" source: removing it from the file later must not undo its
+            # acceptance.
             membership.role, membership.joined_on, membership.position = role, joined, index
+    accepted = []
     for stale in current.values():
-        alliance.memberships.remove(stale)
+        if stale.source == "file":
+            alliance.memberships.remove(stale)
+        else:
+            accepted.append(stale)
+    # Cities that accepted in the browser come after the file's members, in their order.
+    for index, membership in enumerate(sorted(accepted, key=lambda m: (m.position, m.id)),
+                                       start=len(wanted)):
+        membership.position = index
     return alliance
 
 
@@ -370,18 +412,30 @@ def load_config(cities_dir: Path, alliances_dir: Path, *,
             raise ConfigError(folder, "(folder)", "does not exist")
     report = LoadReport()
     try:
-        cities = {
-            path.stem: _load_city(path, report) for path in sorted(cities_dir.glob("*.toml"))
-        }
+        # Spaces created in the browser have no file and are never touched by a load; alliance
+        # files may still name such a city as a member.
+        browser = {(space.kind, space.slug): space for space in db.session.scalars(
+            select(Space).join(SpaceCreation, SpaceCreation.space_id == Space.id))}
+        cities: dict[str, City] = {}
+        for path in sorted(cities_dir.glob("*.toml")):
+            if ("city", path.stem) in browser:
+                report.browser_managed.append(path.stem)
+                continue
+            cities[path.stem] = _load_city(path, report)
         db.session.flush()
         alliances = {path.stem for path in sorted(alliances_dir.glob("*.toml"))}
+        members = {**cities, **{slug: space for (kind, slug), space in browser.items()
+                                if kind == "city"}}
         for path in sorted(alliances_dir.glob("*.toml")):
-            _load_alliance(path, cities, report)
+            if ("alliance", path.stem) in browser:
+                report.browser_managed.append(f"alliances/{path.stem}")
+                continue
+            _load_alliance(path, members, report)  # type: ignore[arg-type]
         db.session.flush()
         stored = db.session.scalars(select(Space).order_by(Space.kind, Space.slug)).all()
         for space in stored:
             has_file = space.slug in (alliances if space.is_alliance else cities)
-            if has_file:
+            if has_file or (space.kind, space.slug) in browser:
                 continue
             label = _label(space)
             if retire_missing:

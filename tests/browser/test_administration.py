@@ -127,3 +127,34 @@ def test_administrator_changes_a_setting_and_the_colours(page, make_user) -> Non
 
     page.goto("/aurora/admin/audit")
     expect(page.locator("main")).to_contain_text("support_threshold")
+
+
+def test_alliance_invites_a_city_which_accepts(page, app, make_user) -> None:
+    from tests.proposals.helpers import new_proposal
+
+    make_user("sec", locale="en", roles=[("alliance", "pact", "secretariat")])
+    make_user("mayor", locale="en", city="cenit", roles=[("city", "cenit", "administrator")])
+    make_user("carmen", locale="en", city="cenit", verified=True)
+    make_user("rosa", locale="en", verified=True)
+    joint = new_proposal(app, author="rosa", where="alliances/pact", title="Shared night buses")
+
+    sign_in(page, "sec")
+    page.goto("/alliances/pact/admin/members")
+    page.get_by_label("City to invite").select_option(label="Cenit")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_role("region", name="Pending invitations")).to_contain_text("Cenit")
+
+    switch_user(page, "carmen")  # not a member city yet: no support
+    page.goto(f"/alliances/pact/proposals/{joint}")
+    expect(page.get_by_role("button", name=re.compile("^Support"))).to_have_count(0)
+
+    switch_user(page, "mayor")
+    page.goto("/cenit/admin/invitations")
+    page.get_by_role("button", name=re.compile("Accept and join")).click()
+    expect(page.locator(".flash--success")).to_be_visible()
+
+    switch_user(page, "carmen")
+    page.goto(f"/alliances/pact/proposals/{joint}")
+    page.get_by_role("button", name=re.compile("^Support")).first.click()
+    expect(page.locator("#supports")).to_contain_text("You support this.")
+    screenshot(page, "alliance-new-member-supports")
