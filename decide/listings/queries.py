@@ -143,6 +143,8 @@ class Listing:
         ordering = self.ordering(filters.order)
         order_by: list[Any] = []
         if filters.query:
+            # The newest matches only, at most RESULT_CAP + 1 (decide.search.queries), so the
+            # page's COUNT and its ranking cost the same for a rare word and a common one.
             found = matches(space, self.target_type, filters.query)
             if found is None:
                 return statement.where(literal(False))

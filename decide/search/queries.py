@@ -11,6 +11,14 @@ whole search is one SQL statement:
 SQLite answers from the FTS5 table `search_documents_fts` (prefix match on every term, ranked
 by bm25); PostgreSQL from the GIN-indexed `search_vector` column (stemmed in Spanish, English
 and Portuguese, and unstemmed, with title words weighted above body words, ranked by ts_rank).
+
+The cost of a search does not grow with the number of matches: `matches()` yields at most
+`RESULT_CAP + 1` candidates, the newest matching documents (an order an index serves:
+FTS5 walks its rowids backwards; PostgreSQL walks the primary key backwards for a common word,
+or sorts the ids of a rare word's GIN hits), and only those are ranked. A caller's COUNT over
+the subquery therefore stops at `RESULT_CAP + 1`, which `is_capped()` reads as "more than
+RESULT_CAP": a common word in a space of 100,000 items costs about what one found 1,001 times
+does (bench/README.md has the figures, and the case where it does not).
 """
 
 from __future__ import annotations
@@ -59,6 +67,21 @@ _fts = table("search_documents_fts", column("rowid", Integer), column("content",
 # with every stemmer the platform speaks, plus 'simple' for the unstemmed words.
 QUERY_CONFIGS = ("spanish", "english", "portuguese", "simple")
 
+# At most this many matches are ranked, and counts stop just above it ("more than 1,000").
+# Read at call time (tests lower it instead of inserting a thousand rows).
+RESULT_CAP = 1_000
+
+
+def candidate_limit() -> int:
+    """How many matches a search considers: one more than the cap, so a count can tell
+    "exactly RESULT_CAP" from "more"."""
+    return RESULT_CAP + 1
+
+
+def is_capped(total: int) -> bool:
+    """Whether a count over `matches()` stopped at the cap (there may be many more)."""
+    return total > RESULT_CAP
+
 
 def engine_name() -> str:
     """'sqlite' or 'postgresql': the engine behind the session, which picks the search code."""
@@ -71,6 +94,7 @@ def matches(space: Space, target_type: str, query: str) -> Subquery | None:
     Returns a subquery with columns `target_id` and `rank` (higher is better), or None when the
     query has no searchable words, so the caller can show its ordinary list instead. Each word
     also matches as a prefix ("vivien" finds "vivienda"), and accents and case never matter.
+    Only the `candidate_limit()` newest matching documents are in it (see the module's doc).
     """
     terms = query_terms(query)
     if not terms:
@@ -91,6 +115,10 @@ def _sqlite_matches(space_id: int, target_type: str, terms: list[str]) -> Subque
     # (target_type, target_id) key) and run the FTS query once per document: seconds for a
     # space of 20,000. "+ 0" and "|| ''" keep those filters off any index, so the FTS MATCH
     # always drives and each hit is read by primary key.
+    # FTS5 returns a MATCH's rows in descending rowid order when asked (no sort), so with the
+    # LIMIT the loop stops at the newest `candidate_limit()` hits of this space and type, and
+    # bm25 is computed for those rows only. The LIMIT also keeps SQLite from flattening the
+    # subquery into the caller's join.
     return (
         select(documents.c.target_id, rank.label("rank"))
         .select_from(_fts.join(documents, documents.c.id == _fts.c.rowid))
@@ -99,24 +127,33 @@ def _sqlite_matches(space_id: int, target_type: str, terms: list[str]) -> Subque
             documents.c.space_id + 0 == space_id,
             documents.c.target_type.concat("") == target_type,
         )
+        .order_by(_fts.c.rowid.desc())
+        .limit(candidate_limit())
         .subquery()
     )
 
 
 def _postgres_matches(space_id: int, target_type: str, terms: list[str]) -> Subquery:
-    tsquery = tsquery_for(terms)
-    return (
-        select(
-            documents.c.target_id,
-            func.ts_rank(documents.c.search_vector, tsquery).label("rank"),
-        )
+    # The candidates first: the newest matches by id, without ranking. The planner walks the
+    # primary key backwards until it has them (a common word: a few thousand rows) or sorts
+    # the ids of the GIN index's hits (a rare one); ts_rank, which reads each vector, runs on
+    # the candidates only. The outer select has no LIMIT, so PostgreSQL pulls it up into the
+    # caller's query and drops the rank where it is not used (a COUNT).
+    candidates = (
+        select(documents.c.target_id, documents.c.search_vector)
         .where(
-            documents.c.search_vector.op("@@")(tsquery),
+            documents.c.search_vector.op("@@")(tsquery_for(terms)),
             documents.c.space_id == space_id,
             documents.c.target_type == target_type,
         )
+        .order_by(documents.c.id.desc())
+        .limit(candidate_limit())
         .subquery()
     )
+    return select(
+        candidates.c.target_id,
+        func.ts_rank(candidates.c.search_vector, tsquery_for(terms)).label("rank"),
+    ).subquery()
 
 
 def tsquery_for(terms: list[str]) -> ColumnElement[Any]:

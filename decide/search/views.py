@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, g, render_template, request
 
 from decide.core.modules import enabled_in
+from decide.search import queries
 from decide.search.text import query_terms
 
 bp = Blueprint("search", __name__)
@@ -27,7 +28,10 @@ def index() -> Any:
             if module.search is None:
                 continue
             items, total = module.search.find(g.space, query, RESULTS_PER_KIND)
+            # Counts stop just above the cap (see decide.search.queries): past it the page
+            # says "more than" the cap instead of a number it does not know.
             results.append({"kind": module.name, "label": module.label, "found": items,
-                            "total": total, "template": module.search.template})
+                            "total": total, "capped": queries.is_capped(total),
+                            "template": module.search.template})
     return render_template("search/index.html", query=query, results=results,
-                           searched=searched)
+                           searched=searched, result_cap=queries.RESULT_CAP)

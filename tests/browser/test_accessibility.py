@@ -159,7 +159,8 @@ def signed_in_pages(site: dict[str, str]) -> list[str]:
             "/aurora/admin/theme", "/aurora/admin/geozones", "/aurora/admin/audit",
             "/aurora/admin/dashboard", "/aurora/moderation/", "/aurora/admin/budgets/",
             site["admin budget"], site["admin projects"], site["admin headings"],
-            "/aurora/valuation/", site["valuate"], "/aurora/admin/pages/"]
+            "/aurora/valuation/", site["valuate"], "/aurora/admin/pages/",
+            "/aurora/admin/organisations", "/aurora/admin/invitations"]
 
 
 def phone_pages(site: dict[str, str], locale: str, *, signed_in: bool) -> list[str]:
