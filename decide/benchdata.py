@@ -21,6 +21,7 @@ from decide.accounts.passwords import hash_password
 from decide.cities.models import Space
 from decide.cities.queries import space_by_slug
 from decide.comments.models import PATH_WIDTH, Comment
+from decide.core import counts as space_counts
 from decide.core.db import sync_id_sequence, utcnow
 from decide.core.scoring import hot_score, wilson_lower_bound
 from decide.debates.models import Debate
@@ -195,6 +196,8 @@ def _proposals(space: Space, count: int, supports: int, supporter_ids: list[int]
                 for user_id in rng.sample(supporter_ids, supported):
                     supports_rows.append((proposal_id, user_id, activity))
             db.session.execute(insert(Proposal), rows)
+            # Bulk inserts bypass the session hook that keeps the space's totals.
+            space_counts.bump(space.id, "proposals", len(rows))
             _copy_supports(supports_rows)
             total += len(supports_rows)
             _index_proposals(space.id, first_id + start, first_id + start + len(rows) - 1)
@@ -273,6 +276,7 @@ def _debates(space: Space, space_slug: str, debates: int, comments: int,
                     "last_activity_at": activity, "created_at": activity,
                     "updated_at": activity})
             db.session.execute(insert(Debate), rows)
+            space_counts.bump(space.id, "debates", len(rows))
             first = first_debate + start
             _index(space.id, first, first + len(rows) - 1)
             db.session.commit()

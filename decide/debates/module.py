@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from decide.core import counts
 from decide.core.modules import HomeSection, Module, NotificationKind, SearchProvider, Target
 from decide.core.settings import SettingSpec
 from decide.debates import queries, services, views
@@ -19,6 +21,11 @@ def describe_comment_on_debate(count: int, actor: str, title: str) -> str:
         return _("%(actor)s commented on your debate “%(title)s”", actor=actor, title=title)
     return ngettext("%(num)d new comment on your debate “%(title)s”",
                     "%(num)d new comments on your debate “%(title)s”", count, title=title)
+
+
+def init_app(app: Flask) -> None:
+    # The space home page's total, kept with every write instead of counted per request.
+    counts.keep(Debate, queries.COUNT_NAME, ("hidden_at",), queries.is_counted)
 
 
 module = Module(
@@ -54,4 +61,5 @@ module = Module(
     notification_kinds=(NotificationKind("comment_on_debate",
                                          _l("Someone comments on a debate I started"),
                                          describe=describe_comment_on_debate),),
+    init_app=init_app,
 )

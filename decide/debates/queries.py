@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +13,7 @@ from decide.accounts.models import Residence, User
 from decide.accounts.queries import with_badges
 from decide.cities.models import AllianceMembership, City, Space
 from decide.comments.models import Comment
+from decide.core import counts
 from decide.core.db import in_space
 from decide.core.pagination import paginate
 from decide.debates.models import Debate, DebateVote
@@ -108,9 +110,22 @@ def top_debates(space: Space, limit: int = 3) -> list[Debate]:
         .order_by(Debate.hot_score.desc()).limit(limit)))
 
 
+COUNT_NAME = "debates"
+
+
+def is_counted(values: Mapping[str, Any]) -> bool:
+    """A debate counts on the space home page while it is not hidden."""
+    return values["hidden_at"] is None
+
+
+def counted(space: Space) -> Select[tuple[Debate]]:
+    """The rows `debate_count` counts (for back-fills and recounts)."""
+    return select(Debate.id).where(Debate.space_id == space.id, Debate.hidden_at.is_(None))
+
+
 def debate_count(space: Space) -> int:
-    return db.session.scalar(select(func.count(Debate.id)).where(
-        Debate.space_id == space.id, Debate.hidden_at.is_(None))) or 0
+    """Visible debates of the space: a counter kept on the space (see decide.core.counts)."""
+    return counts.read(space, COUNT_NAME)
 
 
 def search(space: Space, query: str, limit: int) -> tuple[list[Debate], int]:

@@ -3,10 +3,12 @@ alliances."""
 
 from __future__ import annotations
 
+from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from decide.core import counts
 from decide.core.modules import HomeSection, Module, NotificationKind, SearchProvider, Target
 from decide.core.settings import SettingSpec
 from decide.proposals import queries, services, views
@@ -31,6 +33,11 @@ def describe_update(count: int, actor: str, title: str) -> str:
 
 def describe_invitation(count: int, actor: str, title: str) -> str:
     return _("%(actor)s invites you to sign “%(title)s”", actor=actor, title=title)
+
+
+def init_app(app: Flask) -> None:
+    # The space home page's total, kept with every write instead of counted per request.
+    counts.keep(Proposal, queries.COUNT_NAME, ("published_at", "hidden_at"), queries.is_counted)
 
 
 module = Module(
@@ -92,4 +99,5 @@ module = Module(
                          _l("Someone invites me to sign a proposal"),
                          describe=describe_invitation),
     ),
+    init_app=init_app,
 )

@@ -4,6 +4,7 @@ show."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from decide.accounts.queries import with_badges
 from decide.cities.models import AllianceMembership, City, Space
+from decide.core import counts
 from decide.core.db import in_space, utcnow
 from decide.core.pagination import paginate
 from decide.core.votes import city_counts
@@ -273,10 +275,25 @@ def top_proposals(space: Space, limit: int = 3) -> list[Proposal]:
                                                        Proposal.id.desc()).limit(limit)))
 
 
+COUNT_NAME = "proposals"
+
+
+def is_counted(values: Mapping[str, Any]) -> bool:
+    """A proposal counts on the space home page once published, while it is not hidden
+    (retired and successful ones still count)."""
+    return values["published_at"] is not None and values["hidden_at"] is None
+
+
+def counted(space: Space) -> Select[Any]:
+    """The rows `proposal_count` counts (for back-fills and recounts)."""
+    return select(Proposal.id).where(Proposal.space_id == space.id,
+                                     Proposal.published_at.is_not(None),
+                                     Proposal.hidden_at.is_(None))
+
+
 def proposal_count(space: Space) -> int:
-    return db.session.scalar(select(func.count()).select_from(Proposal).where(
-        Proposal.space_id == space.id, Proposal.published_at.is_not(None),
-        Proposal.hidden_at.is_(None))) or 0
+    """Published, visible proposals: a counter kept on the space (see decide.core.counts)."""
+    return counts.read(space, COUNT_NAME)
 
 
 def search(space: Space, query: str, limit: int) -> tuple[list[Proposal], int]:
