@@ -36,11 +36,14 @@ from decide.extensions import db
 # -- invitations -----------------------------------------------------------------------------
 
 
-def _locked(statement: Select[tuple[AllianceInvitation]]) -> AllianceInvitation:
-    """The invitation, locked for its answer (two clicks cannot both accept it)."""
-    if not sqlite_write_lock():
-        statement = statement.with_for_update()
-    invitation = db.session.scalar(statement.execution_options(populate_existing=True))
+def _one(statement: Select[tuple[AllianceInvitation]], lock: bool) -> AllianceInvitation:
+    """The invitation the statement selects (a 404 for none); with `lock`, locked for its
+    answer, so two clicks cannot both accept it."""
+    if lock:
+        if not sqlite_write_lock():
+            statement = statement.with_for_update()
+        statement = statement.execution_options(populate_existing=True)
+    invitation = db.session.scalar(statement)
     if invitation is None:
         raise NotFoundError()
     return invitation
@@ -49,27 +52,17 @@ def _locked(statement: Select[tuple[AllianceInvitation]]) -> AllianceInvitation:
 def invitation_sent(alliance: Space, invitation_id: int, *,
                     lock: bool = False) -> AllianceInvitation:
     """An invitation `alliance` sent (a 404 for any other)."""
-    statement = select(AllianceInvitation).where(AllianceInvitation.id == invitation_id,
-                                                 AllianceInvitation.space_id == alliance.id)
-    if lock:
-        return _locked(statement)
-    invitation = db.session.scalar(statement)
-    if invitation is None:
-        raise NotFoundError()
-    return invitation
+    return _one(select(AllianceInvitation).where(AllianceInvitation.id == invitation_id,
+                                                 AllianceInvitation.space_id == alliance.id),
+                lock)
 
 
 def invitation_received(city: Space, invitation_id: int, *,
                         lock: bool = False) -> AllianceInvitation:
     """An invitation `city` received (a 404 for any other)."""
-    statement = select(AllianceInvitation).where(AllianceInvitation.id == invitation_id,
-                                                 AllianceInvitation.city_id == city.id)
-    if lock:
-        return _locked(statement)
-    invitation = db.session.scalar(statement)
-    if invitation is None:
-        raise NotFoundError()
-    return invitation
+    return _one(select(AllianceInvitation).where(AllianceInvitation.id == invitation_id,
+                                                 AllianceInvitation.city_id == city.id),
+                lock)
 
 
 def _is_member(alliance_id: int, city_id: int) -> bool:
