@@ -112,6 +112,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         database,
         errors,
         i18n_setup,
+        pagecache,
         ratelimit,
         security,
         templating,
@@ -121,6 +122,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from decide.extensions import csrf, db, migrate
 
     modules = load_modules(MODULES)
+    # First: the page cache answers visitors before any other hook runs (space, session...).
+    pagecache.init_app(app, {endpoint for module in modules for endpoint in module.visitor_pages})
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -22,6 +22,7 @@ from decide.cities.models import Space
 from decide.cities.queries import space_by_slug
 from decide.comments.models import PATH_WIDTH, Comment
 from decide.core import counts as space_counts
+from decide.core import versions
 from decide.core.db import sync_id_sequence, utcnow
 from decide.core.scoring import hot_score, wilson_lower_bound
 from decide.debates.models import Debate
@@ -322,5 +323,8 @@ def _debates(space: Space, space_slug: str, debates: int, comments: int,
             bar.update(len(rows))
         sync_id_sequence("comments")
         db.session.commit()
+    # COPY writes bypass the session: pages kept by a running server must not outlive them.
+    versions.bump(db.session(), [versions.DEPLOYMENT])
+    db.session.commit()
     click.echo(f"{debates} debates and {total} comments added to {space_slug}; "
                f"the big thread is /{space_slug}/debates/{first_debate}")

@@ -155,6 +155,8 @@ VALIDATORS: dict[str, Validator] = {
     "TRUSTED_PROXIES": _whole_number(0, 10),
     "CONFIRMATION_MAX_AGE": _whole_number(60),
     "RESET_MAX_AGE": _whole_number(60),
+    "PAGE_CACHE_SECONDS": _whole_number(0, 86_400),
+    "PAGE_CACHE_MEMORY_MB": _whole_number(1, 4_096),
 }
 
 

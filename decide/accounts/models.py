@@ -41,6 +41,10 @@ def _lower_username(context: DefaultExecutionContext) -> str:
 
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
+    # Never on a page a signed-out visitor sees: changing them leaves cached pages valid.
+    __hidden_from_visitors__ = frozenset({
+        "email", "password_hash", "locale", "terms_accepted_at", "confirmed_at",
+        "session_token", "failed_logins", "locked_until", "email_opt_outs", "updated_at"})
     __table_args__ = (
         CheckConstraint("kind IN ('person', 'organisation')", name="kind"),
     )
@@ -196,6 +200,7 @@ class UserSession(db.Model):
     so the table (or the account page listing it) never holds a usable cookie."""
 
     __tablename__ = "user_sessions"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True,
                                     comment="SHA-256 of the token the cookies carry")

@@ -11,4 +11,5 @@ module = Module(
     blueprint=views.bp,
     models=(User, Residence, RoleAssignment, UserSession),
     init_app=auth.init_app,
+    visitor_pages=("accounts.profile",),
 )

@@ -181,13 +181,14 @@ def _claim_attempt(user: User) -> int | None:
         .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
         .values(failed_logins=User.failed_logins + 1)
         .returning(User.failed_logins)
-        .execution_options(synchronize_session=False)
+        # No page a signed-out visitor sees shows these: cached pages stay valid.
+        .execution_options(synchronize_session=False, hidden_from_visitors=True)
     ).scalar_one_or_none()
     if attempts is not None and attempts >= LOCK_AFTER:
         db.session.execute(
             update(User).where(User.id == user.id)
             .values(locked_until=now + lock_duration(attempts))
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False, hidden_from_visitors=True)
         )
     db.session.commit()
     db.session.refresh(user, ["failed_logins", "locked_until"])
@@ -198,7 +199,7 @@ def _clear_failed_logins(user: User) -> None:
     if user.failed_logins or user.locked_until is not None:
         db.session.execute(
             update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False, hidden_from_visitors=True)
         )
         db.session.commit()
         db.session.refresh(user, ["failed_logins", "locked_until"])

@@ -16,6 +16,7 @@ from decide.extensions import db
 
 class AuditEvent(SpaceScoped, db.Model):
     __tablename__ = "audit_events"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
     __table_args__ = (Index("ix_audit_events_target", "target_type", "target_id"),
                       Index("ix_audit_events_space_created", "space_id", "created_at"))
 

@@ -321,6 +321,7 @@ class ValuationNote(db.Model):
     """Internal comment among valuators and administrators; never shown to the public."""
 
     __tablename__ = "budget_valuation_notes"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("budget_projects.id", ondelete="CASCADE"),

@@ -78,4 +78,6 @@ module = Module(
     admin_menu=(AdminEntry(_l("Budgets"), "budgets.admin_index", action="budgets.manage"),
                 AdminEntry(_l("Valuation"), "budgets.valuation_index",
                            action="budgets.see_valuation_notes")),
+    visitor_pages=("budgets.index", "budgets.show", "budgets.heading", "budgets.project",
+                   "budgets.results", "budgets.execution"),
 )

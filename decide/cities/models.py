@@ -100,6 +100,7 @@ class AllianceInvitation(SpaceScoped, TimestampMixin, db.Model):
     withdraw it while it is pending. Rows stay as the history of the alliance's members."""
 
     __tablename__ = "alliance_invitations"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'accepted', 'declined', 'withdrawn')",
                         name="status"),
@@ -138,6 +139,7 @@ class SpaceCreation(db.Model):
     file nor retires it, and ignores a file that later takes its slug)."""
 
     __tablename__ = "space_creations"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
 
     space_id: Mapped[int] = mapped_column(
         ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True

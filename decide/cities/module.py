@@ -43,4 +43,5 @@ module = Module(
                    kind="city",
                    description=_l("Verify the organisation accounts of the city.")),
     ),
+    visitor_pages=("spaces.alliances", "spaces.home"),
 )

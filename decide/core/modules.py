@@ -117,6 +117,9 @@ class Module:
     activity: Callable[[Any, int], list[ActivityItem]] | None = None
     notification_kinds: tuple[NotificationKind, ...] = ()
     admin_menu: tuple[AdminEntry, ...] = ()
+    # Endpoints whose page is the same for every signed-out visitor: served to them from the
+    # page cache (decide.core.pagecache) until a write changes what they show.
+    visitor_pages: tuple[str, ...] = ()
     # Anything else the module wires at start (signal receivers, template helpers).
     init_app: Callable[[Flask], None] | None = None
 

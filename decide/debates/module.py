@@ -62,4 +62,5 @@ module = Module(
                                          _l("Someone comments on a debate I started"),
                                          describe=describe_comment_on_debate),),
     init_app=init_app,
+    visitor_pages=("debates.index", "debates.show", "debates.history"),
 )

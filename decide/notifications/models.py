@@ -21,6 +21,7 @@ class Notification(TimestampMixin, db.Model):
     """Repeated events of the same kind on the same item fold into the unread row."""
 
     __tablename__ = "notifications"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
     __table_args__ = (
         Index("ix_notifications_user_unread", "user_id", "read_at"),
         Index("ix_notifications_user_recent", "user_id", "updated_at"),

@@ -15,4 +15,5 @@ module = Module(
     # A space's administrators write its pages; the deployment's need deployment.admin.
     actions={"pages.edit": frozenset({"administrator"})},
     admin_menu=(AdminEntry(_l("Pages"), "pages.admin_index", action="pages.edit"),),
+    visitor_pages=("pages.index", "pages.page", "pages.space_page", "pages.terms"),
 )

@@ -47,4 +47,5 @@ module = Module(
         "joint_action_adoptable", _l("A joint action of my alliance can join the action plan"),
         describe=describe_adoptable),),
     init_app=init_app,
+    visitor_pages=("plans.index", "plans.item", "plans.declarations", "plans.declaration"),
 )

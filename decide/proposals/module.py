@@ -100,4 +100,6 @@ module = Module(
                          describe=describe_invitation),
     ),
     init_app=init_app,
+    visitor_pages=("proposals.index", "proposals.show", "proposals.history",
+                   "proposals.successful"),
 )

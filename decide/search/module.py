@@ -24,4 +24,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(more_than_cap, "more_than_cap")
 
 
-module = Module(name="search", blueprint=views.bp, models=(SearchDocument,), init_app=init_app)
+module = Module(name="search", blueprint=views.bp, models=(SearchDocument,), init_app=init_app,
+                visitor_pages=("search.index",))

@@ -19,6 +19,7 @@ class CensusEntry(db.Model):
     """One person of a city's census, as far as verification needs to know them."""
 
     __tablename__ = "census_entries"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
     __table_args__ = (
         # One row per document in a city; also the index verification looks rows up with.
         UniqueConstraint("city_id", "document_type", "document_hash",
@@ -39,6 +40,7 @@ class CensusImport(db.Model):
     """The last census import of a city: when, by whom and how many rows."""
 
     __tablename__ = "census_imports"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
 
     id: Mapped[int] = mapped_column(primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"),
@@ -54,6 +56,7 @@ class CensusClaim(db.Model):
     re-import (which replaces every row) cannot free a document for a second account."""
 
     __tablename__ = "census_claims"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
     __table_args__ = (
         UniqueConstraint("city_id", "document_type", "document_hash",
                          name="uq_census_claims_document"),
@@ -73,6 +76,7 @@ class VerificationFailure(db.Model):
     """A failed verification attempt; their number since the last success sets the wait."""
 
     __tablename__ = "verification_failures"
+    __hidden_from_visitors__ = True  # never on a page a signed-out visitor sees
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
