@@ -31,6 +31,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_PREFIX = "/__limit__/"
@@ -38,6 +39,7 @@ HEADERS = {"Accept-Language": "es"}
 # wrk prints its summary through this script: one JSON line with the percentiles we report.
 WRK_SCRIPT = """
 wrk.headers["Accept-Language"] = "es"
+%(cookie)s
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -78,18 +80,51 @@ def wait_until_up(server: subprocess.Popen, port: int, timeout: float = 60) -> N
     raise SystemExit("the server did not start")
 
 
-def fetch(port: int, path: str) -> tuple[int, str, list[tuple[str, str]], bytes]:
+def fetch(port: int, path: str, cookie: str = "") -> tuple[int, str, list[tuple[str, str]],
+                                                            bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request("GET", path, headers=HEADERS)
+    conn.request("GET", path, headers={**HEADERS, **({"Cookie": cookie} if cookie else {})})
     response = conn.getresponse()
     body = response.read()
     conn.close()
     return response.status, response.reason, response.getheaders(), body
 
 
-def save_limit_page(folder: Path, name: str, port: int, path: str) -> int:
+def sign_in(port: int, username: str, password: str) -> str:
+    """The browser's way (the form's cookie and CSRF token, then the POST): the Cookie header
+    of the signed-in session."""
+    jar: dict[str, str] = {}
+
+    def keep(headers: list[tuple[str, str]]) -> None:
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                jar[key] = rest.split(";", 1)[0]
+
+    status, _, headers, body = fetch(port, "/accounts/login")
+    keep(headers)
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', body)
+    if status != 200 or token is None:
+        raise SystemExit("the sign-in form did not load")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    form = urlencode({"identifier": username, "password": password,
+                      "csrf_token": token.group(1).decode()})
+    conn.request("POST", "/accounts/login", body=form, headers={
+        **HEADERS, "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
+    response = conn.getresponse()
+    response.read()
+    keep(response.getheaders())
+    conn.close()
+    if response.status not in (302, 303):
+        raise SystemExit(f"signing in as {username} answered {response.status}: run "
+                         "`decide bench generate --residents 1` (or more) first")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def save_limit_page(folder: Path, name: str, port: int, path: str, cookie: str = "") -> int:
     """Fetch a page from Decide and store it for the limit app; its size in bytes."""
-    status, reason, headers, body = fetch(port, path)
+    status, reason, headers, body = fetch(port, path, cookie)
     if status != 200:
         raise SystemExit(f"{path} answered {status}: fix the data or the options first")
     (folder / f"{name}.body").write_bytes(body)
@@ -113,7 +148,7 @@ def wrk_load(port: int, path: str, seconds: float, threads: int, connections: in
                p95_ms=r["p95"], p99_ms=r["p99"], errors=r["errors"] + r["non2xx"], load=load)
 
 
-def python_load(port: int, path: str, seconds: float, clients: int) -> Run:
+def python_load(port: int, path: str, seconds: float, clients: int, cookie: str = "") -> Run:
     """Without wrk: client threads, one request at a time each (a new connection per request,
     as gunicorn's sync workers close them)."""
     load = load_average()
@@ -129,7 +164,7 @@ def python_load(port: int, path: str, seconds: float, clients: int) -> Run:
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                status = fetch(port, path)[0]
+                status = fetch(port, path, cookie)[0]
             except (http.client.HTTPException, OSError):
                 bad += 1
                 continue
@@ -193,6 +228,10 @@ def main() -> None:
                              "Threaded workers crashed under load, see bench/README.md")
     parser.add_argument("--only", default="", help="measure only pages whose name contains it")
     parser.add_argument("--instance", default=str(ROOT / "instance" / "bench"))
+    parser.add_argument("--signed-in", default="benchres0",
+                        help="also measure pages signed in as this account (made by `decide "
+                             "bench generate --residents N`); empty: signed-out pages only")
+    parser.add_argument("--password", default="bench-password-2026")
     args = parser.parse_args()
     use_wrk = not args.no_wrk and shutil.which("wrk") is not None
     space = args.space
@@ -207,6 +246,15 @@ def main() -> None:
         "space search, 2 words": f"/{space}/search?q=vivienda+parque",
         "debate, big thread": f"/{space}/debates/{args.debate_id}",
     }
+    if args.signed_in:
+        # Signed-in pages are never served from the page cache: rendered every time.
+        pages.update({
+            "signed in: landing": "/",
+            f"signed in: space /{space}/": f"/{space}/",
+            "signed in: debate list, hot": f"/{space}/debates/",
+            "signed in: space search, 1 word": f"/{space}/search?q=vivienda",
+            "signed in: debate, big thread": f"/{space}/debates/{args.debate_id}",
+        })
     pages = {name: path for name, path in pages.items() if args.only in name}
 
     limit_dir = Path(tempfile.mkdtemp(prefix="decide-bench-limit-"))
@@ -220,26 +268,36 @@ def main() -> None:
          "limit_app:application"],
         cwd=ROOT, env=env)
     script = limit_dir / "report.lua"
-    script.write_text(WRK_SCRIPT)
+    script.write_text(WRK_SCRIPT % {"cookie": ""})
+    signed_script = limit_dir / "signed-in.lua"
+    cookie = ""
 
-    def measure(path: str) -> Run:
+    def measure(name: str, path: str) -> Run:
+        signed = name.startswith("signed in")
         if use_wrk:
             return wrk_load(args.port, path, args.seconds, args.wrk_threads, args.connections,
-                            script)
-        return python_load(args.port, path, args.seconds, args.connections)
+                            signed_script if signed else script)
+        return python_load(args.port, path, args.seconds, args.connections,
+                           cookie if signed else "")
 
     try:
         wait_until_up(server, args.port)
+        if args.signed_in and any(name.startswith("signed in") for name in pages):
+            cookie = sign_in(args.port, args.signed_in, args.password)
+            signed_script.write_text(WRK_SCRIPT % {
+                "cookie": f'wrk.headers["Cookie"] = "{cookie}"'})
         sizes = {}
         limits = {}
         for number, (name, path) in enumerate(pages.items()):
             key = f"p{number}"
-            sizes[name] = save_limit_page(limit_dir, key, args.port, path)
+            signed = cookie if name.startswith("signed in") else ""
+            sizes[name] = save_limit_page(limit_dir, key, args.port, path, signed)
             limits[name] = LIMIT_PREFIX + key
         for name, path in pages.items():  # warm up both apps in every worker
             for target in (path, limits[name]):
                 if use_wrk:
-                    wrk_load(args.port, target, 1, 1, 2 * args.workers, script)
+                    wrk_load(args.port, target, 1, 1, 2 * args.workers,
+                             signed_script if name.startswith("signed in") else script)
                 else:
                     python_load(args.port, target, 1, 2)
         client = (f"wrk -t{args.wrk_threads} -c{args.connections}" if use_wrk
@@ -255,8 +313,8 @@ def main() -> None:
         for name, path in pages.items():
             ratios = []
             for round_number in range(1, args.rounds + 1):
-                app = measure(path)
-                limit = measure(limits[name])
+                app = measure(name, path)
+                limit = measure(name, limits[name])
                 errors += app.errors + limit.errors
                 ratio = app.rps / limit.rps if limit.rps else 0.0
                 ratios.append(ratio)

@@ -4,7 +4,8 @@ A module lists, in its declaration (`Module.visitor_pages`), the endpoints whose
 same for every signed-out visitor (lists, item pages, search). For those, a GET from someone
 who is not signed in and has no message waiting is looked up before anything else runs (the
 space is not even loaded), under a key made of:
-- the path and the query string, and whether the page or a fragment of it is asked for;
+- the scheme and host, the path and the query string, and whether the page or a fragment of
+  it is asked for;
 - what decides the language: the language cookie and the Accept-Language entries that can
   match one of ours;
 - the content versions (`decide.core.versions`): the deployment's and, under a space, the
@@ -165,6 +166,7 @@ def _accept_language_key() -> str:
 
 def _key(versions_part: tuple[Any, ...]) -> str:
     parts = (
+        request.host_url,  # scheme and host: a page may hold absolute links
         request.path,
         request.query_string.decode("latin-1"),
         request.headers.get("X-Requested-With", ""),

@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import BigInteger, Integer, event, func, select
+from sqlalchemy import BigInteger, Integer, event, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 from sqlalchemy.sql.expression import TableClause
@@ -217,17 +217,22 @@ def install() -> None:
             event.listen(Session, name, listener)
 
 
+# Read on every visitor's request before anything else: plain SQL on the session's connection,
+# built once (no ORM statement to construct, no ORM events).
+_SPACE_VERSIONS = text(
+    "SELECT scope, version, changed_at FROM content_versions WHERE scope = 0 OR scope = "
+    "(SELECT id FROM spaces WHERE kind = :kind AND slug = :slug)"
+).columns(scope=Integer, version=BigInteger, changed_at=UTCDateTime)
+_ALL_VERSIONS = text(
+    "SELECT coalesce(sum(version), 0) AS version, max(changed_at) AS changed_at "
+    "FROM content_versions"
+).columns(version=BigInteger, changed_at=UTCDateTime)
+
+
 def space_versions(kind: str, slug: str) -> tuple[tuple[int, int], datetime | None]:
     """(deployment version, space version) for the space `kind`/`slug`, and when either last
     moved; one indexed query, without loading the space."""
-    from decide.core.spaces import Space
-
-    space_id = select(Space.id).where(Space.kind == kind, Space.slug == slug) \
-        .scalar_subquery()
-    rows = db.session.execute(
-        select(ContentVersion.scope, ContentVersion.version, ContentVersion.changed_at)
-        .where((ContentVersion.scope == DEPLOYMENT) | (ContentVersion.scope == space_id))
-    ).all()
+    rows = db.session.connection().execute(_SPACE_VERSIONS, {"kind": kind, "slug": slug}).all()
     deployment = next((row.version for row in rows if row.scope == DEPLOYMENT), 0)
     space = next((row.version for row in rows if row.scope != DEPLOYMENT), 0)
     return (deployment, space), max((row.changed_at for row in rows), default=None)
@@ -236,8 +241,5 @@ def space_versions(kind: str, slug: str) -> tuple[tuple[int, int], datetime | No
 def all_versions() -> tuple[int, datetime | None]:
     """One number that moves with every write anywhere (the sum of every scope's version:
     versions only grow and rows are never removed), and when the last one happened."""
-    total, changed_at = db.session.execute(
-        select(func.coalesce(func.sum(ContentVersion.version), 0),
-               func.max(ContentVersion.changed_at))
-    ).one()
+    total, changed_at = db.session.connection().execute(_ALL_VERSIONS).one()
     return int(total), changed_at

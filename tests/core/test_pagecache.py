@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import datetime
 
 import pytest
 from flask import before_render_template
@@ -12,7 +13,7 @@ from sqlalchemy import select, text, update
 from decide.core import pagecache, versions
 from decide.core.versions import DEPLOYMENT, ContentVersion
 from decide.extensions import db
-from tests.conftest import create_app, login, make_config, reset_schema
+from tests.conftest import create_app, login, make_config
 from tests.debates.helpers import new_comment, new_debate
 
 ES = {"Accept-Language": "es"}
@@ -222,13 +223,10 @@ def test_revalidation_answers_304_until_the_page_changes(app, visitor) -> None:
     assert changed.status_code == 200 and "Something new" in changed.get_data(as_text=True)
 
 
-def test_the_kept_page_carries_a_token_that_posts(tmp_path) -> None:
+def test_the_kept_page_carries_a_token_that_posts(tmp_path, app) -> None:
     """With CSRF on, a visitor served a kept page can use its language switch."""
-    guarded = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
-    reset_schema(guarded)
-    from tests.conftest import load_fixture_spaces
-
-    load_fixture_spaces(guarded)
+    guarded = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True,
+                                     DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"]))
     first, second = guarded.test_client(), guarded.test_client()
     assert cache_state(first.get("/aurora/", headers=ES)) == "miss"
     response = second.get("/aurora/", headers=ES)
@@ -237,16 +235,23 @@ def test_the_kept_page_carries_a_token_that_posts(tmp_path) -> None:
     switched = second.post("/locale/en", data={"csrf_token": token.group(1), "next": "/aurora/"})
     assert switched.status_code in (302, 303)
     assert 'lang="en"' in second.get("/aurora/", headers=ES).get_data(as_text=True)
-    # The first visitor's token is not the second's: posting it from the second fails.
+    # The first visitor's token is not the second's: posting it from a third visitor fails.
     first_token = re.search(r'name="csrf_token" value="([^"]+)"',
                             first.get("/aurora/", headers=ES).get_data(as_text=True))
     third = guarded.test_client()
     third.get("/aurora/", headers=ES)
     assert third.post("/locale/pt_BR", data={"csrf_token": first_token.group(1)}) \
         .status_code == 400
-    with guarded.app_context():
-        db.session.remove()
-        db.engine.dispose()
+
+
+def test_no_cache_when_turned_off(tmp_path, app) -> None:
+    plain = create_app(make_config(tmp_path, PAGE_CACHE_SECONDS=0,
+                                   DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"]))
+    visitor = plain.test_client()
+    for _ in range(2):
+        response = visitor.get("/aurora/", headers=ES)
+        assert response.status_code == 200 and cache_state(response) is None
+        assert response.headers["Cache-Control"] == "no-store"
 
 
 # --- which writes move which version ---------------------------------------------------
@@ -328,6 +333,8 @@ def test_redis_store_round_trip(app) -> None:
 
 def test_versions_cover_every_scope_read(app) -> None:
     with app.test_request_context():
-        numbers, _ = versions.space_versions("city", "aurora")
-        total, _ = versions.all_versions()
+        numbers, space_changed = versions.space_versions("city", "aurora")
+        total, changed = versions.all_versions()
     assert total >= sum(numbers) >= 1
+    assert isinstance(space_changed, datetime) and isinstance(changed, datetime)
+    assert changed >= space_changed

@@ -57,6 +57,9 @@ BAD_VALUES = [
     ("DECIDE_MAIL_PORT", "twenty", "whole number"),
     ("DECIDE_MAIL_PORT", "0", "from 1 to 65535"),
     ("DECIDE_TRUSTED_PROXIES", "-1", "from 0 to 10"),
+    ("DECIDE_PAGE_CACHE_SECONDS", "-5", "from 0 to 86400"),
+    ("DECIDE_PAGE_CACHE_SECONDS", "5m", "whole number"),
+    ("DECIDE_PAGE_CACHE_MEMORY_MB", "0", "from 1 to 4096"),
     ("DECIDE_DEBUG", "perhaps", "true or false"),
     ("DECIDE_MAIL_SENDER", "nobody", "address"),
 ]
