@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from decide.cities.models import Space
 from decide.comments import permissions, queries, services
@@ -16,6 +17,7 @@ from decide.core.converters import id_or_none, parse_id
 from decide.core.db import get_in_space
 from decide.core.errors import DomainError
 from decide.core.fragments import wants_fragment
+from decide.core.permissions import can
 from decide.core.ratelimit import rate_limited
 from decide.core.targets import get_target, target_for, target_url
 from decide.extensions import db
@@ -33,6 +35,57 @@ def comment_url(comment: Comment) -> str:
 bp.add_app_template_global(permissions.can_edit_as_current, "can_edit_comment")
 bp.add_app_template_global(permissions.can_delete_as_current, "can_delete_comment")
 
+# An id no comment has, and a username nobody has: each link of a comment is built once per
+# page around them (see comment_ui).
+_SOME_ID = 987654321
+_SOME_NAME = "someone-987654321"
+
+
+def _around_id(endpoint: str, marker: str = str(_SOME_ID), **values: Any) -> tuple[str, str]:
+    before, _sep, after = url_for(endpoint, **values).partition(marker)
+    return before, after
+
+
+def comment_ui() -> dict[str, Any]:
+    """What every comment of a page shows alike, worked out once per page rather than once
+    per comment (a page of threads shows up to hundreds): the reader's rights, the labels
+    in the reader's language, the CSRF token, and each link as the text around the id."""
+    authenticated = bool(current_user.is_authenticated)
+    signed_in = authenticated and bool(current_user.is_confirmed)  # may reply, vote and flag
+    reader = current_user._get_current_object() if authenticated else None
+
+    def rights(comment: Comment) -> tuple[bool, bool, bool]:
+        """(edit, delete, flag): can_edit_comment, can_delete_comment and
+        can('moderation.flag', comment), asked of the reader itself rather than through
+        the current_user proxy on every attribute."""
+        if reader is None:
+            return False, False, False
+        space = getattr(comment, "space", None) or g.get("space")
+        return (permissions.can_edit(reader, comment), permissions.can_delete(reader, comment),
+                signed_in and can(reader, "moderation.flag", space, comment))
+
+    return {
+        "authenticated": authenticated, "signed_in": signed_in, "rights": rights,
+        "can_vote": signed_in and not current_user.is_organisation,
+        "csrf": generate_csrf() if authenticated else "",
+        # Translated once; `|format(name=...)` fills the name in.
+        "comment_by": _("Comment by %(name)s", name="%(name)s"),
+        "deleted": _("Deleted comment"),
+        "deleted_text": _("This comment was deleted by its author."),
+        "edited": _("edited"), "reply": _("Reply"), "edit": _("Edit"), "delete": _("Delete"),
+        "flag": _("Flag"), "useful": _("Useful"), "not_useful": _("Not useful"),
+        "continue": _("Continue this thread"),
+        "vote_url": _around_id("comments.vote", comment_id=_SOME_ID),
+        "reply_url": _around_id("comments.show", comment_id=_SOME_ID, reply=1),
+        "show_url": _around_id("comments.show", comment_id=_SOME_ID),
+        "edit_url": _around_id("comments.edit", comment_id=_SOME_ID),
+        "delete_url": _around_id("comments.delete", comment_id=_SOME_ID),
+        "flag_url": _around_id("moderation.flag", target_type="comment", target_id=_SOME_ID),
+        "profile_url": _around_id("accounts.profile", _SOME_NAME, username=_SOME_NAME),
+    }
+
+
+bp.add_app_template_global(comment_ui, "comment_ui")
 
 
 @bp.route("/<space:space>/comments/<target_type>/<int:target_id>", methods=["POST"])

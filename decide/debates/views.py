@@ -24,11 +24,9 @@ from decide.debates.forms import DebateForm
 from decide.debates.models import Debate
 from decide.history.queries import revisions_of
 from decide.listings.queries import UnknownFilter
-from decide.moderation.services import already_flagged
 from decide.tags.queries import popular_tags
 
 bp = Blueprint("debates", __name__)
-
 
 
 @bp.before_request
@@ -104,34 +102,43 @@ def posting_too_fast(error: Exception) -> Any:
 
 
 def render_debate(debate: Debate, comment_form: CommentForm | None = None,
-                  status: int = 200) -> tuple[str, int]:
-    """The debate page; also used to show a comment form's errors with what was typed."""
+                  status: int = 200, viewer: queries.ViewerState | None = None
+                  ) -> tuple[str, int]:
+    """The debate page; also used to show a comment form's errors with what was typed.
+    `viewer` is the reader's state when the debate was loaded with it (`debate_page`)."""
     order = request.args.get("order", "top")
     if order not in comment_queries.ORDERS:
         abort(400)
+    if viewer is None:
+        viewer = queries.viewer_state(debate, current_user)
+    # One statement: the threads, their authors and the reader's votes (see comment_page).
     comments = comment_queries.comment_page(g.space, "debate", debate.id, order, page_number())
     shown = comment_queries.flatten(comments.items)
-    members = queries.member_city_ids(g.space) if g.space.is_alliance else set()
+    participants, members = (queries.participant_cities(debate, g.space)
+                             if g.space.is_alliance else ([], set()))
     if comment_form is None:
         comment_form = build_comment_form(g.space, current_user)
     return render_template(
         "debates/show.html", debate=debate, comments=comments, comment_order=order,
         comment_votes=comment_queries.votes_by(current_user, shown),
         comment_form=comment_form,
-        my_vote=queries.user_vote(debate, current_user),
+        my_vote=viewer.my_vote,
         can_edit=can(current_user, "debates.edit", g.space, debate),
         can_vote=can(current_user, "debates.vote", g.space, debate),
         can_feature=can(current_user, "debates.feature", g.space),
-        flagged=already_flagged(current_user, "debate", debate.id),
-        participants=(queries.participant_cities(debate, members)
-                      if g.space.is_alliance else []),
+        flagged=viewer.flagged,
+        participants=participants,
         member_ids=members,
     ), status
 
 
 @bp.route("/<space:space>/debates/<int:debate_id>")
 def show(debate_id: int) -> Any:
-    return render_debate(_debate_or_404(debate_id))
+    found = queries.debate_page(g.space, debate_id, current_user)
+    # Hidden debates exist only for the space's moderators, who may restore them.
+    if found is None or not is_visible(current_user, found[0], g.space):
+        abort(404)
+    return render_debate(found[0], viewer=found[1])
 
 
 @bp.route("/<space:space>/debates/<int:debate_id>/edit", methods=["GET", "POST"])

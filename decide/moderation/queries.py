@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, exists, false, func, select
 
 from decide.accounts.models import User
 from decide.core.content import Hideable
@@ -280,3 +280,12 @@ def hidden_for_author(space: Any, user_id: int, page: int, per_page: int = PER_P
         hiding.item = items.get((hiding.target_type, hiding.target_id))
     result.items = [h for h in result.items if h.item is not None and h.item.is_hidden]
     return result
+
+
+def flagged_by_column(user: Any, target_type: str, target_id: Any) -> ColumnElement[bool]:
+    """Whether `user` flagged the item, as a column of another module's query over it (whose
+    id column is `target_id`): the page reads it with the item, in one statement."""
+    if user is None or not user.is_authenticated:
+        return false()
+    return exists().where(Flag.target_type == target_type, Flag.target_id == target_id,
+                          Flag.user_id == user.id)

@@ -204,3 +204,32 @@ def test_thread_helpers(app, make_user) -> None:
         page = queries.comment_page(space("aurora"), "debate", debate_id, "top", 1)
         assert page.total == 1 and len(page.items[0].children) == 1
         assert len(queries.flatten(page.items)) == 2
+
+
+def test_comment_links_are_those_url_for_builds(app, logged_in, make_user) -> None:
+    """The page builds each comment link once around a placeholder id: every comment still
+    links to its own reply, vote, flag, edit, delete and author's profile pages."""
+    from flask import url_for
+
+    make_user("author")
+    debate_id = new_debate(app, author="author")
+    theirs = new_comment(app, debate_id, author="author", body="Theirs")
+    client = logged_in("ana", locale="en")
+    mine = new_comment(app, debate_id, author="ana", body="Mine", parent_id=theirs)
+    html = client.get(f"/aurora/debates/{debate_id}").get_data(as_text=True)
+    with app.test_request_context():
+        from flask import g
+
+        g.space = space("aurora")
+        for comment_id in (theirs, mine):
+            assert f'action="{url_for("comments.vote", comment_id=comment_id)}"' in html
+            assert f'href="{url_for("comments.show", comment_id=comment_id, reply=1)}#reply"' \
+                in html
+        flag = url_for("moderation.flag", target_type="comment", target_id=theirs)
+        assert f'href="{flag}"' in html
+        assert url_for("moderation.flag", target_type="comment", target_id=mine) not in html
+        assert f'href="{url_for("comments.edit", comment_id=mine)}"' in html
+        assert f'action="{url_for("comments.delete", comment_id=mine)}"' in html
+        assert url_for("comments.edit", comment_id=theirs) not in html
+        for name in ("author", "ana"):
+            assert f'href="{url_for("accounts.profile", username=name)}"' in html

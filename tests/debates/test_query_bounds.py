@@ -112,6 +112,95 @@ def test_debate_page_with_2000_comments(app, logged_in, count_queries) -> None:
     _bulk_comments(app, debate_id, 2_000)
     large = [_count(client, count_queries, url) for url in urls]
     assert small == large
-    assert max(large) <= 18  # 16, plus the translations and the follow button
+    # The space, the session, the debate with the reader's vote, flag and follow button, the
+    # threads with their authors and the reader's votes, the translations, the unread count.
+    assert max(large) <= 9, large
     html = client.get(urls[0]).get_data(as_text=True)
     assert html.count('class="comment') >= 10 and 'class="continue"' in html
+
+
+def _reader_state(app, debate_id: int, reply_id: int, root_id: int) -> None:
+    """ana agrees, flags and follows the debate, finds a reply useful and a root not; bea
+    follows it too."""
+    from decide.accounts.services import find_by_username
+    from decide.comments.services import vote_comment
+    from decide.debates.services import vote
+    from decide.follows.services import follow
+    from decide.moderation.services import flag
+    from tests.debates.helpers import space
+
+    with app.test_request_context():
+        ana, bea, aurora = find_by_username("ana"), find_by_username("bea"), space("aurora")
+        vote(ana, aurora, debate_id, agree=True)
+        flag(ana, aurora, "debate", debate_id, "spam")
+        follow(ana, aurora, "debate", debate_id)
+        follow(bea, aurora, "debate", debate_id)
+        vote_comment(ana, aurora, reply_id, up=True)
+        vote_comment(ana, aurora, root_id, up=False)
+
+
+def _votes_block(html: str, comment_id: int) -> str:
+    return html.split(f'data-fragment="comment-votes-{comment_id}"')[1].split("</div>")[0]
+
+
+def test_debate_page_shows_the_readers_state(app, client, make_user) -> None:
+    """What the page's few statements read: the reader's votes on the debate and on replies
+    as well as roots, their flag, the follow button, and the pages of threads."""
+    from tests.conftest import login
+
+    make_user("author")
+    make_user("bea", locale="en")
+    make_user("ana", locale="en")
+    debate_id = new_debate(app, author="author")
+    roots = [new_comment(app, debate_id, author="author", body=f"Root {n}") for n in range(12)]
+    reply_id = new_comment(app, debate_id, author="bea", body="A reply", parent_id=roots[-1])
+    _reader_state(app, debate_id, reply_id, roots[-1])
+    assert login(client, "ana").status_code == 302
+    html = client.get(f"/aurora/debates/{debate_id}?order=newest").get_data(as_text=True)
+    assert "You agree. You can change your vote." in html
+    assert "You flagged this debate." in html
+    assert "Following — stop following" in html and "2 followers" in html
+    up, down = 'value="up" aria-pressed="true"', 'value="down" aria-pressed="true"'
+    assert up in _votes_block(html, reply_id) and down not in _votes_block(html, reply_id)
+    assert down in _votes_block(html, roots[-1]) and up not in _votes_block(html, roots[-1])
+    assert 'aria-pressed="true"' not in _votes_block(html, roots[-2])
+    assert "Root 11<" in html and "Root 1<" not in html and "page=2" in html
+    page2 = client.get(f"/aurora/debates/{debate_id}?order=newest&page=2").get_data(
+        as_text=True)
+    assert "Root 1<" in page2 and "Root 0<" in page2 and "Root 11<" not in page2
+
+    other = app.test_client()  # another reader sees their own state, not ana's
+    assert login(other, "bea").status_code == 302
+    html = other.get(f"/aurora/debates/{debate_id}?order=newest").get_data(as_text=True)
+    assert "You agree" not in html and "You flagged" not in html
+    assert "Following — stop following" in html and "2 followers" in html
+    assert 'aria-pressed="true"' not in html
+
+
+def test_comment_page_past_the_last_page_still_counts(app, make_user) -> None:
+    from decide.comments.queries import comment_page
+    from tests.debates.helpers import space
+
+    make_user("ana")
+    debate_id = new_debate(app)
+    for n in range(3):
+        new_comment(app, debate_id, body=f"Root {n}")
+    with app.test_request_context():
+        first, past = (comment_page(space("aurora"), "debate", debate_id, "top", page)
+                       for page in (1, 4))
+        assert (len(first.items), first.total) == (3, 3)
+        assert (past.items, past.total, past.pages) == ([], 3, 1)
+
+
+def test_alliance_debate_page_is_bounded(app, logged_in, count_queries) -> None:
+    """An alliance's debate page also says where participants come from: still one query."""
+    client = logged_in("ana", verified=True)
+    debate_id = new_debate(app, where="alliances/pact")
+    url = f"/alliances/pact/debates/{debate_id}"
+    small = _count(client, count_queries, url)
+    for n in range(15):
+        new_comment(app, debate_id, body=f"Comment {n}", where="alliances/pact")
+    large = _count(client, count_queries, url)
+    assert small == large and large <= 9, (small, large)
+    assert "Aurora" in client.get(url).get_data(as_text=True).split(
+        'id="cities-title"')[1].split("</section>")[0]
