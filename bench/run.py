@@ -39,7 +39,7 @@ HEADERS = {"Accept-Language": "es"}
 # wrk prints its summary through this script: one JSON line with the percentiles we report.
 WRK_SCRIPT = """
 wrk.headers["Accept-Language"] = "es"
-%(cookie)s
+-- COOKIE
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -88,6 +88,21 @@ def fetch(port: int, path: str, cookie: str = "") -> tuple[int, str, list[tuple[
     body = response.read()
     conn.close()
     return response.status, response.reason, response.getheaders(), body
+
+
+def first_resident(database_url: str) -> str:
+    """The first account `decide bench generate --residents N` made, or "" when none."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        name = conn.execute(text("SELECT username FROM users WHERE username LIKE 'benchres%' "
+                                 "ORDER BY id LIMIT 1")).scalar()
+    engine.dispose()
+    if name is None:
+        print("no bench resident to sign in with: signed-out pages only "
+              "(`decide bench generate --residents 1` makes one)")
+    return name or ""
 
 
 def sign_in(port: int, username: str, password: str) -> str:
@@ -228,11 +243,14 @@ def main() -> None:
                              "Threaded workers crashed under load, see bench/README.md")
     parser.add_argument("--only", default="", help="measure only pages whose name contains it")
     parser.add_argument("--instance", default=str(ROOT / "instance" / "bench"))
-    parser.add_argument("--signed-in", default="benchres0",
-                        help="also measure pages signed in as this account (made by `decide "
-                             "bench generate --residents N`); empty: signed-out pages only")
+    parser.add_argument("--signed-in", default="auto",
+                        help="also measure pages signed in as this account; `auto`: the first "
+                             "resident `decide bench generate --residents N` made; empty: "
+                             "signed-out pages only")
     parser.add_argument("--password", default="bench-password-2026")
     args = parser.parse_args()
+    if args.signed_in == "auto":
+        args.signed_in = first_resident(args.database_url)
     use_wrk = not args.no_wrk and shutil.which("wrk") is not None
     space = args.space
     pages = {
@@ -261,16 +279,16 @@ def main() -> None:
     env = dict(os.environ, DECIDE_DATABASE_URL=args.database_url,
                DECIDE_INSTANCE_PATH=args.instance, DECIDE_RATELIMIT_ENABLED="false",
                DECIDE_SECRET_KEY="bench", BENCH_LIMIT_DIR=str(limit_dir))
+    script = limit_dir / "report.lua"
+    script.write_text(WRK_SCRIPT)
+    signed_script = limit_dir / "signed-in.lua"
+    cookie = ""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
          "--threads", str(args.threads), "--pythonpath", str(ROOT / "bench"),
          "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning",
          "limit_app:application"],
         cwd=ROOT, env=env)
-    script = limit_dir / "report.lua"
-    script.write_text(WRK_SCRIPT % {"cookie": ""})
-    signed_script = limit_dir / "signed-in.lua"
-    cookie = ""
 
     def measure(name: str, path: str) -> Run:
         signed = name.startswith("signed in")
@@ -284,8 +302,8 @@ def main() -> None:
         wait_until_up(server, args.port)
         if args.signed_in and any(name.startswith("signed in") for name in pages):
             cookie = sign_in(args.port, args.signed_in, args.password)
-            signed_script.write_text(WRK_SCRIPT % {
-                "cookie": f'wrk.headers["Cookie"] = "{cookie}"'})
+            signed_script.write_text(WRK_SCRIPT.replace(
+                "-- COOKIE", f'wrk.headers["Cookie"] = "{cookie}"'))
         sizes = {}
         limits = {}
         for number, (name, path) in enumerate(pages.items()):

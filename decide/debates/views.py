@@ -181,7 +181,8 @@ def history(debate_id: int) -> Any:
 @login_required
 @rate_limited("RATELIMIT_VOTE", per_user=True)
 def vote(debate_id: int) -> Any:
-    _debate_or_404(debate_id)
+    # The service finds the debate (404 when it is not this space's or hidden): loading the
+    # page's debate here first was a fifth of a vote's time.
     value = request.form.get("value")
     if value not in ("agree", "disagree"):
         abort(400)

@@ -23,9 +23,11 @@ def upgrade():
         "content_versions",
         sa.Column("scope", sa.Integer(), autoincrement=False, nullable=False,
                   comment="0: the deployment; else spaces.id"),
+        sa.Column("shard", sa.Integer(), autoincrement=False, nullable=False,
+                  comment="0..SHARDS-1; the scope's version is the sum"),
         sa.Column("version", sa.BigInteger(), nullable=False),
         sa.Column("changed_at", UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("scope", name=op.f("pk_content_versions")),
+        sa.PrimaryKeyConstraint("scope", "shard", name=op.f("pk_content_versions")),
     )
 
 

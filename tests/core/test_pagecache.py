@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 from flask import before_render_template
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from decide.core import pagecache, versions
 from decide.core.versions import DEPLOYMENT, ContentVersion
@@ -32,7 +32,7 @@ def page(visitor, url: str, headers=ES) -> tuple[str | None, str]:
 
 def version_of(app, scope: int) -> int:
     with app.app_context():
-        return db.session.scalar(select(ContentVersion.version).where(
+        return db.session.scalar(select(func.sum(ContentVersion.version)).where(
             ContentVersion.scope == scope)) or 0
 
 
@@ -338,3 +338,18 @@ def test_versions_cover_every_scope_read(app) -> None:
     assert total >= sum(numbers) >= 1
     assert isinstance(space_changed, datetime) and isinstance(changed, datetime)
     assert changed >= space_changed
+
+
+def test_the_version_reader_survives_a_dropped_connection(app, visitor) -> None:
+    """Each worker keeps one connection for reading versions; if the database drops it (a
+    restart), the next visitor is still served and the connection is made again."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("PostgreSQL can end another connection's backend")
+    assert page(visitor, "/aurora/")[0] == "miss"
+    reader = versions._reader.connection
+    backend = reader.execute(text("SELECT pg_backend_pid()")).scalar()
+    with app.app_context():
+        db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        db.session.commit()
+    assert page(visitor, "/aurora/")[0] == "hit"
+    assert versions._reader.connection is not reader
