@@ -18,7 +18,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from decide.accounts.models import Residence, RoleAssignment, User, UserSession
-from decide.cities.models import City
 from decide.core.db import utcnow
 from decide.extensions import db
 
@@ -70,20 +69,22 @@ def _active(now: datetime) -> list:
 
 
 def load_session(token: str) -> UserSession | None:
-    """The active session behind `token`, with its user (roles and residence loaded too: every
-    page's permission checks read them), or None."""
+    """The active session behind `token`, with its user, roles (and their spaces) and
+    residence (and its city): every page's permission checks read them. One query: the rows
+    joined are few (a person holds a handful of roles), and each further query costs more than
+    they do. The residence city's alliances load when `eligible_spaces` first needs them.
+    Returns None for an unknown, revoked or idle token."""
     if not TOKEN_PATTERN.match(token or ""):
         return None
-    record = db.session.scalar(
+    user = joinedload(UserSession.user)
+    record = db.session.execute(
         select(UserSession)
         .where(UserSession.id == hash_token(token), *_active(utcnow()))
         .options(
-            joinedload(UserSession.user).selectinload(User.roles).joinedload(
-                RoleAssignment.space),
-            joinedload(UserSession.user).selectinload(User.residence).joinedload(
-                Residence.city).selectinload(City.memberships),
+            user.joinedload(User.roles).joinedload(RoleAssignment.space),
+            user.joinedload(User.residence).joinedload(Residence.city),
         )
-    )
+    ).unique().scalar_one_or_none()
     if record is None or record.user.is_deleted:
         return None
     record.token = token

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, with_polymorphic
 
 from decide.cities.models import Alliance, AllianceMembership, City, Geozone, Space
 from decide.extensions import db
-
-
-def all_cities() -> Sequence[City]:
-    """Every city with the alliances it belongs to (two queries whatever the numbers)."""
-    return db.session.scalars(
-        select(City)
-        .options(selectinload(City.memberships).joinedload(AllianceMembership.alliance))
-        .order_by(City.position, City.slug)
-    ).all()
 
 
 def all_alliances() -> Sequence[Alliance]:
@@ -27,6 +20,29 @@ def all_alliances() -> Sequence[Alliance]:
         .options(selectinload(Alliance.memberships).joinedload(AllianceMembership.city))
         .order_by(Alliance.position, Alliance.slug)
     ).all()
+
+
+@cache
+def _cities_and_alliances() -> Any:
+    """Spaces with the columns of both kinds, built once (it is a fixed construct, and building
+    it costs about as much as reading a few rows)."""
+    return with_polymorphic(Space, [City, Alliance])
+
+
+def cities_and_alliances() -> tuple[list[City], list[Alliance]]:
+    """Every city with the alliances it belongs to, and every alliance with its member cities,
+    for the landing page. Each space is read (and its JSON columns parsed) once, and the
+    memberships' cities and alliances are those same objects rather than joined in again:
+    three queries whatever the numbers."""
+    spaces = _cities_and_alliances()
+    rows = db.session.scalars(
+        select(spaces)
+        .options(selectinload(spaces.City.memberships),
+                 selectinload(spaces.Alliance.memberships))
+        .order_by(spaces.position, spaces.slug)
+    ).all()
+    return ([space for space in rows if isinstance(space, City)],
+            [space for space in rows if isinstance(space, Alliance)])
 
 
 def city_choices() -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from babel.dates import get_timezone_location
 from babel.numbers import get_currency_name
@@ -15,15 +17,33 @@ from decide.core.i18n import current_locale
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return Locale.parse(current_locale()).territories.get(code, code)
+    return _country_name(code, current_locale())
 
 
 def currency_name(code: str) -> str:
-    return get_currency_name(code, locale=current_locale())
+    return _currency_name(code, current_locale())
 
 
 def timezone_name(zone: str) -> str:
-    return get_timezone_location(zone, locale=current_locale())
+    return _timezone_name(zone, current_locale())
+
+
+# Babel's data never changes while the process runs, and reading it (parsing the locale, its
+# territories, a time zone's exemplar city) costs more than the rest of a space card: one
+# answer per code and language, kept for the process.
+@lru_cache(maxsize=1024)
+def _country_name(code: str, locale: str) -> str:
+    return Locale.parse(locale).territories.get(code, code)
+
+
+@lru_cache(maxsize=256)
+def _currency_name(code: str, locale: str) -> str:
+    return get_currency_name(code, locale=locale)
+
+
+@lru_cache(maxsize=256)
+def _timezone_name(zone: str, locale: str) -> str:
+    return get_timezone_location(zone, locale=locale)
 
 
 def init_app(app: Flask) -> None:

@@ -49,8 +49,13 @@ class SpaceConverter(BaseConverter):
 def load_space(ref: SpaceRef) -> Any:
     from decide.core.spaces import Space
 
+    # The kind's own class (City, Alliance), so that its columns (a city's country, an
+    # alliance's themes...) come in this query: selecting the base class leaves them to a
+    # second query at their first use on the page.
+    mapper = Space.__mapper__.polymorphic_map.get(ref.kind)
+    model = mapper.class_ if mapper is not None else Space
     space = db.session.scalar(
-        select(Space).where(Space.kind == ref.kind, Space.slug == ref.slug)
+        select(model).where(model.kind == ref.kind, model.slug == ref.slug)
     )
     if space is None:
         abort(404)
@@ -63,16 +68,26 @@ def resolve_space(endpoint: str | None, values: dict[str, Any] | None) -> None:
         g.city = g.space if g.space.is_city else None
 
 
-def default_space(endpoint: str, values: dict[str, Any]) -> None:
-    if "space" not in values and g.get("space") is not None:
-        from flask import current_app
+def _takes_space(endpoint: str) -> bool:
+    """Whether a rule of `endpoint` has a `space` part. Asked on every `url_for` (dozens per
+    page), so the answer is kept per application: rules are all added before the first
+    request, and Flask refuses new ones after it."""
+    from flask import current_app
 
+    known: dict[str, bool] = current_app.extensions.setdefault("decide.space_endpoints", {})
+    takes = known.get(endpoint)
+    if takes is None:
         try:
             rules = list(current_app.url_map.iter_rules(endpoint))
         except KeyError:
-            return
-        if any("space" in rule.arguments for rule in rules):
-            values["space"] = g.space
+            return False  # not cached: the endpoint may still be registered later
+        takes = known[endpoint] = any("space" in rule.arguments for rule in rules)
+    return takes
+
+
+def default_space(endpoint: str, values: dict[str, Any]) -> None:
+    if "space" not in values and g.get("space") is not None and _takes_space(endpoint):
+        values["space"] = g.space
 
 
 def init_app(app: Flask) -> None:

@@ -10,9 +10,11 @@ page of it. Templates show the orderings as tabs and the active filters as chips
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
+from flask import current_app, url_for
 from sqlalchemy import Select, and_, literal
 
 from decide.cities.models import Geozone
@@ -25,6 +27,11 @@ from decide.tags.models import Tag, Tagging
 from decide.tags.queries import tag_by_slug
 
 QUERY_MAX = 200
+# The query-string arguments a list's filters use (`Filters.args`).
+FILTER_ARGUMENTS = frozenset({"order", "tag", "geozone", "q", "status"})
+# What Werkzeug leaves unencoded in a query string (werkzeug.urls), so that links built here
+# are byte for byte those `url_for` builds.
+_QUERY_SAFE = "!$'()*,/:;?@"
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,9 @@ class Filters:
     geozone: Geozone | None = None
     query: str = ""
     status: str | None = None
+    # endpoint -> its path in this request, for `url`.
+    _paths: dict[str, str] = field(default_factory=dict, init=False, repr=False,
+                                   compare=False)
 
     @property
     def is_filtered(self) -> bool:
@@ -69,6 +79,33 @@ class Filters:
                                   "q": self.query or None, "status": self.status}
         values.update(changes)
         return {key: value for key, value in values.items() if value}
+
+    def url(self, endpoint: str, **changes: Any) -> str:
+        """`url_for(endpoint, **self.args(**changes))`. A list's tabs and chips link to the
+        same page with other filters, dozens of links per page: the path is built once per
+        endpoint for this request, and only the query string per link, encoded as Werkzeug
+        encodes it."""
+        args = self.args(**changes)
+        if not args.keys() <= FILTER_ARGUMENTS:
+            return url_for(endpoint, **args)
+        path = self._paths.get(endpoint)
+        if path is None:
+            path = self._paths[endpoint] = _path_without_query(endpoint)
+        if not path:
+            return url_for(endpoint, **args)
+        return f"{path}?{urlencode(list(args.items()), safe=_QUERY_SAFE)}" if args else path
+
+
+def _path_without_query(endpoint: str) -> str:
+    """The address of `endpoint` in this request (its space filled in) without a query
+    string, or "" when appending filter arguments to it would not give what `url_for` gives:
+    more than one rule (Werkzeug picks one by the arguments), a filter argument that is also
+    a part of the rule, or a map that sorts its query arguments."""
+    url_map = current_app.url_map
+    rules = list(url_map.iter_rules(endpoint))
+    if url_map.sort_parameters or len(rules) != 1 or FILTER_ARGUMENTS & rules[0].arguments:
+        return ""
+    return url_for(endpoint)
 
 
 class UnknownFilter(DomainError):

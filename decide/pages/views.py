@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from decide.accounts.forms import EmptyForm
 from decide.accounts.services import set_locale
-from decide.cities.queries import all_alliances, all_cities
+from decide.cities.queries import cities_and_alliances
 from decide.core.errors import DomainError
 from decide.core.forms import attach_error
 from decide.core.i18n import LOCALE_COOKIE, LOCALE_NAMES, LOCALES, current_locale
@@ -38,7 +38,8 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def index() -> str:
-    return render_template("pages/index.html", cities=all_cities(), alliances=all_alliances())
+    cities, alliances = cities_and_alliances()
+    return render_template("pages/index.html", cities=cities, alliances=alliances)
 
 
 def _remember_locale_cookie(response: Response, locale: str) -> None:
