@@ -61,8 +61,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from operator import itemgetter
+from typing import Any
 
-import numpy as np
+# numpy, imported on first use by `_load_numpy`: it adds about 14 MB to every web worker,
+# and only computing Equal Shares needs it (most requests never do).
+np: Any = None
+
+
+def _load_numpy() -> None:
+    global np  # noqa: PLW0603 - the lazily imported module, shared by the classes below
+    if np is None:
+        import numpy
+
+        np = numpy
 
 Money = int | Decimal
 ProjectId = str
@@ -215,6 +226,7 @@ class _EqualSharesInstance:
 
     def __init__(self, costs: Mapping[ProjectId, Money], budget: Money,
                  ballots: Sequence[Collection[ProjectId]]) -> None:
+        _load_numpy()
         for project, cost in costs.items():
             if cost < 0:
                 raise ValueError(f"project {project!r} has a negative cost")
@@ -590,6 +602,7 @@ class _ClassPath:
     KEPT = 16  # sets whose voter classes are kept (an int32 per voter each)
 
     def __init__(self, instance: _EqualSharesInstance) -> None:
+        _load_numpy()
         self.instance = instance
         self.steps: list[tuple[int, int]] = []  # (funded mask before, project)
         self.applied = -1  # steps applied to self.classes (-1: none yet)

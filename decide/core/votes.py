@@ -21,6 +21,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, PrimaryKeyConstraint, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from decide.core.db import commit_unique, locked
 from decide.core.errors import DomainError
@@ -104,19 +105,35 @@ def _voter_city(user: Any, item: Any) -> int | None:
     return int(user.residence.city_id)
 
 
-def _refresh(rule: VoteRule, item: Any) -> Any:
-    db.session.refresh(item, attribute_names=sorted(set(rule.counters.values())
-                                                      | set(rule.new_vote_counters)))
-    return item
+def _bump_and_read(rule: VoteRule, item: Any, deltas: Mapping[str, int]) -> None:
+    """`_bump` and the item's fresh counters in one statement (UPDATE ... RETURNING), set on
+    the item as loaded values: the rescore hook and the page then read them without a query."""
+    names = sorted(set(rule.counters.values()) | set(rule.new_vote_counters))
+    model = rule.item_model
+    changes = {column: getattr(model, column) + delta
+               for column, delta in deltas.items() if delta}
+    if not changes:
+        db.session.refresh(item, attribute_names=names)
+        return
+    row = db.session.execute(
+        update(model).where(model.id == item.id).values(changes)
+        .returning(*(getattr(model, name) for name in names))
+        .execution_options(synchronize_session=False)).one()
+    for name, value in zip(names, row, strict=True):
+        set_committed_value(item, name, value)
 
 
-def cast(rule: VoteRule, user: Any, space: Any, item_id: int, choice: str) -> tuple[Any, bool]:
+def cast(rule: VoteRule, user: Any, space: Any, item_id: int, choice: str,
+         check: Callable[[Any], None] | None = None) -> tuple[Any, bool]:
     """Record `user`'s `choice` on the item; returns (item, changed). One transaction.
 
-    Raises DomainError (refused: the check, an unchangeable vote, a concurrent duplicate)."""
+    `check(item)` runs on the locked item first (may the person vote on it at all?).
+    Raises DomainError (refused: the checks, an unchangeable vote, a concurrent duplicate)."""
     if choice not in rule.choices:
         raise DomainError(str(_l("Choose one of the options.")), status=400)
     item = locked(rule.item_model, item_id, space)
+    if check is not None:
+        check(item)
     vote_model = rule.vote_model
     key = getattr(vote_model, rule.item_key)
     existing = db.session.scalar(select(vote_model).where(key == item.id,
@@ -152,8 +169,7 @@ def cast(rule: VoteRule, user: Any, space: Any, item_id: int, choice: str) -> tu
         _bump_city(rule, item.id, city_id, previous, -1)
         _bump_city(rule, item.id, city_id, choice, 1)
     db.session.flush()
-    _bump(rule.item_model, item.id, deltas)
-    _refresh(rule, item)
+    _bump_and_read(rule, item, deltas)
     if rule.rescore is not None:
         rule.rescore(item)
     commit_unique(rule.duplicate_message)
@@ -174,9 +190,8 @@ def withdraw(rule: VoteRule, user: Any, space: Any, item_id: int) -> tuple[Any, 
     city_id = getattr(existing, "voter_city_id", None) if rule.per_city else None
     db.session.delete(existing)
     db.session.flush()
-    _bump(rule.item_model, item.id, {rule.counters[choice]: -1})
     _bump_city(rule, item.id, city_id, choice, -1)
-    _refresh(rule, item)
+    _bump_and_read(rule, item, {rule.counters[choice]: -1})
     if rule.rescore is not None:
         rule.rescore(item)
     db.session.commit()

@@ -158,14 +158,18 @@ VOTES = VoteRule(
 
 def vote(user: User, space: Space, debate_id: int, agree: bool) -> Debate:
     """Cast or change the person's vote; the database keeps one vote per person and debate."""
-    debate = db.session.get(Debate, debate_id)
-    if debate is None or debate.space_id != space.id or debate.is_hidden:
-        raise NotFoundError()
-    if not can(user, "debates.vote", space, debate):
-        if user.is_organisation:
-            raise DomainError(_("Organisations cannot vote."), status=403)
-        raise DomainError(_("Confirm your e-mail address to vote."), status=403)
-    debate, _changed = cast(VOTES, user, space, debate_id, "agree" if agree else "disagree")
+
+    def may_vote(debate: Debate) -> None:
+        # Checked on the locked row: one load of the debate for the whole vote.
+        if debate.is_hidden:
+            raise NotFoundError()
+        if not can(user, "debates.vote", space, debate):
+            if user.is_organisation:
+                raise DomainError(_("Organisations cannot vote."), status=403)
+            raise DomainError(_("Confirm your e-mail address to vote."), status=403)
+
+    debate, _changed = cast(VOTES, user, space, debate_id, "agree" if agree else "disagree",
+                            check=may_vote)
     return debate
 
 

@@ -185,7 +185,10 @@ def vote(debate_id: int) -> Any:
     # page's debate here first was a fifth of a vote's time.
     value = request.form.get("value")
     if value not in ("agree", "disagree"):
+        _debate_or_404(debate_id)  # another space's debate is a 404 whatever the form says
         abort(400)
+    # Built before the write: the commit expires the space, and reloading it cost a query.
+    back = url_for("debates.show", debate_id=debate_id) + "#votes"
     try:
         debate = services.vote(current_user, g.space, debate_id, agree=value == "agree")
         message, status = None, 200
@@ -202,7 +205,7 @@ def vote(debate_id: int) -> Any:
     if message:
         flash(message, "error")
         return render_debate(debate, status=status)
-    return redirect(url_for("debates.show", debate_id=debate_id) + "#votes", 303)
+    return redirect(back, 303)
 
 
 @bp.route("/<space:space>/debates/<int:debate_id>/feature", methods=["POST"])
