@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -26,7 +28,9 @@ def compile_catalogs(source: Path, target: Path) -> list[Path]:
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as fh:
             catalog = read_po(fh, locale=po_path.parts[-3])
-        tmp = mo_path.with_suffix(".mo.tmp")
+        # A file of this process's own: workers starting together compile at the same time,
+        # and a shared temporary name let one rename the other's file away (a failed start).
+        tmp = mo_path.with_suffix(f".mo.{os.getpid()}.{threading.get_ident()}.tmp")
         with tmp.open("wb") as fh:
             write_mo(fh, catalog, use_fuzzy=False)
         tmp.replace(mo_path)
