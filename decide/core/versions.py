@@ -30,6 +30,7 @@ Scopes are moved in a fixed order, so two transactions never wait for each other
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import threading
@@ -228,11 +229,14 @@ def install() -> None:
             event.listen(Session, name, listener)
 
 
-# Read on every visitor's request before anything else: plain SQL built once, on a connection
-# each worker (thread) keeps open in autocommit mode. A kept page then costs one round trip to
+# Read on every visitor's request before anything else: plain SQL built once, on one connection
+# each worker process keeps open in autocommit mode. A kept page then costs one round trip to
 # the database: no pool checkout and ping, no BEGIN, no ROLLBACK (those were three quarters of
 # the time of a page served from the cache). Each statement sees every committed write, so the
-# versions are never older than what the page rendered after them reads.
+# versions are never older than what the page rendered after them reads. One connection per
+# process, behind a lock, not one per thread: servers that start a thread per request (the
+# development server) would otherwise leave a connection checked out by every finished thread
+# until the garbage collector found it, and run the pool dry.
 _SPACE_VERSIONS = text(
     "SELECT scope, sum(version) AS version, max(changed_at) AS changed_at "
     "FROM content_versions WHERE scope = 0 OR scope = "
@@ -242,25 +246,33 @@ _ALL_VERSIONS = text(
     "SELECT coalesce(sum(version), 0) AS version, max(changed_at) AS changed_at "
     "FROM content_versions"
 ).columns(version=BigInteger, changed_at=UTCDateTime)
-_reader = threading.local()
+_reader_lock = threading.Lock()
+_reader: dict[str, Any] = {"connection": None, "owner": None}
 
 
 def _read(statement: TextClause, params: dict[str, Any] | None = None) -> list[Row[Any]]:
     engine = db.engine
-    connection = getattr(_reader, "connection", None)
-    if connection is None or _reader.owner != (engine, os.getpid()):
-        connection = _connect(engine)
-    try:
-        return list(connection.execute(statement, params or {}).all())
-    except DBAPIError:
-        # The database restarted or dropped the connection: one fresh try.
-        connection.invalidate()
-        return list(_connect(engine).execute(statement, params or {}).all())
+    with _reader_lock:
+        connection = _reader["connection"]
+        if connection is None or _reader["owner"] != (engine, os.getpid()):
+            connection = _connect(engine)
+        try:
+            return list(connection.execute(statement, params or {}).all())
+        except DBAPIError:
+            # The database restarted or dropped the connection: one fresh try.
+            connection.invalidate()
+            return list(_connect(engine).execute(statement, params or {}).all())
 
 
 def _connect(engine: Engine) -> Connection:
+    """A new reading connection (the lock is held); the previous one goes back to its pool,
+    unless it belongs to a parent process (a forked worker must not touch it)."""
+    previous, owner = _reader["connection"], _reader["owner"]
+    if previous is not None and owner is not None and owner[1] == os.getpid():
+        with contextlib.suppress(Exception):
+            previous.close()
     connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-    _reader.connection, _reader.owner = connection, (engine, os.getpid())
+    _reader["connection"], _reader["owner"] = connection, (engine, os.getpid())
     return connection
 
 

@@ -346,10 +346,35 @@ def test_the_version_reader_survives_a_dropped_connection(app, visitor) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("PostgreSQL can end another connection's backend")
     assert page(visitor, "/aurora/")[0] == "miss"
-    reader = versions._reader.connection
+    reader = versions._reader["connection"]
     backend = reader.execute(text("SELECT pg_backend_pid()")).scalar()
     with app.app_context():
         db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
         db.session.commit()
     assert page(visitor, "/aurora/")[0] == "hit"
-    assert versions._reader.connection is not reader
+    assert versions._reader["connection"] is not reader
+
+
+def test_a_thread_per_request_server_keeps_the_pool(app, visitor) -> None:
+    """Servers that start a thread per request (the development server, the browser tests')
+    read versions on the one reading connection of the process: finished threads leave no
+    connection checked out (with one per thread, the pool ran dry until the garbage collector
+    ran, and pages waited 30 s)."""
+    import gc
+
+    page(visitor, "/aurora/")
+    with app.app_context():
+        pool_size = db.engine.pool.size() + db.engine.pool._max_overflow  # noqa: SLF001
+    served: list[str | None] = []
+    gc.disable()
+    try:
+        for _ in range(pool_size + 5):
+            worker = threading.Thread(
+                target=lambda: served.append(cache_state(app.test_client().get(
+                    "/aurora/", headers=ES))))
+            worker.start()
+            worker.join(timeout=10)
+            assert not worker.is_alive(), "a request waited for a connection"
+    finally:
+        gc.enable()
+    assert served == ["hit"] * (pool_size + 5)
