@@ -26,7 +26,13 @@ from sqlalchemy import case, delete, func, select, update
 
 from decide.budgets.ballot_queries import voter_refusal
 from decide.budgets.models import Ballot, BallotLine, Budget, BudgetHeading, Project
-from decide.core.db import commit_unique, get_in_space, sqlite_write_lock, utcnow
+from decide.core.db import (
+    commit_unique,
+    get_in_space,
+    sqlite_write_lock,
+    upsert_insert,
+    utcnow,
+)
 from decide.core.errors import DomainError, NotFoundError
 from decide.core.permissions import can, is_visible
 from decide.core.votes import bump_counters
@@ -65,18 +71,13 @@ def _check_voter(user: Any, budget: Budget) -> None:
 def _insert_ballot_if_missing(user: Any, budget: Budget) -> None:
     """Create the person's ballot unless it exists; a concurrent insert of the same ballot
     waits on the unique index (PostgreSQL) or the write lock (SQLite) and then does nothing."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     space = budget.space
     city_id = (user.residence.city_id if space.is_alliance and user.residence is not None
                else None)
     now = utcnow()
     db.session.execute(
-        insert(Ballot).values(budget_id=budget.id, user_id=user.id, voter_city_id=city_id,
-                              created_at=now, updated_at=now)
+        upsert_insert(Ballot).values(budget_id=budget.id, user_id=user.id,
+                                     voter_city_id=city_id, created_at=now, updated_at=now)
         .on_conflict_do_nothing(index_elements=["budget_id", "user_id"]))
 
 

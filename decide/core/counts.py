@@ -23,6 +23,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import NO_VALUE
 
+from decide.core.db import upsert_insert
 from decide.extensions import db
 
 
@@ -131,10 +132,7 @@ def _bump_in(session: Session, space_id: int, name: str, delta: int) -> None:
         return
     table = SpaceCount.__table__
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values(space_id=space_id, name=name, count=delta)
+    statement = upsert_insert(table, connection).values(space_id=space_id, name=name,
+                                                        count=delta)
     connection.execute(statement.on_conflict_do_update(
         index_elements=["space_id", "name"], set_={"count": table.c.count + delta}))

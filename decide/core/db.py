@@ -73,6 +73,18 @@ def get_in_space(model: type[ScopedModel], object_id: int, space: Space) -> Scop
     return obj
 
 
+def upsert_insert(target: Any, bind: Any = None) -> Any:
+    """`insert(target)` in the database's own dialect, which has ON CONFLICT (DO NOTHING, DO
+    UPDATE): PostgreSQL's or SQLite's, the two engines Decide runs on. `bind` is a connection
+    when the statement runs on one; by default the session's engine decides."""
+    dialect = (bind if bind is not None else db.session.get_bind()).dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(target)
+
+
 def sqlite_write_lock() -> bool:
     """On SQLite, which locks the whole database, take the write lock before reading, so that
     concurrent writers queue (busy_timeout) instead of failing on a stale snapshot. Returns

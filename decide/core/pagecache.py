@@ -107,11 +107,6 @@ class MemoryStore:
             while self.size > self.limit:
                 self._drop(next(iter(self._entries)))
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.size = 0
-
     def _drop(self, key: str) -> None:
         _, entry = self._entries.pop(key)
         self.size -= len(entry.body) + len(key)
@@ -136,14 +131,6 @@ class RedisStore:
     def clear(self) -> None:
         for key in self.redis.scan_iter(_KEY_PREFIX + "*", count=1000):
             self.redis.delete(key)
-
-
-def clear(app: Flask) -> None:
-    """Forget every kept page (tests that empty the database; never needed in production,
-    where versions only grow)."""
-    store = app.extensions.get(_EXTENSION)
-    if store is not None:
-        store.clear()
 
 
 def _store() -> Any:

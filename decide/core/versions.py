@@ -45,7 +45,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 from sqlalchemy.sql.expression import TableClause
 
-from decide.core.db import UTCDateTime, utcnow
+from decide.core.db import UTCDateTime, upsert_insert, utcnow
 from decide.extensions import db
 
 # The scope of writes that are not confined to one space; 0 is never a space's id.
@@ -206,14 +206,10 @@ def bump(session: Session, scopes: Iterable[int]) -> None:
     """Move each scope's version by one on the session's connection, in a fixed order."""
     table = ContentVersion.__table__
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     now = utcnow()
     for scope in sorted(set(scopes)):
-        statement = insert(table).values(scope=scope, shard=random.randrange(SHARDS),
-                                         version=1, changed_at=now)
+        statement = upsert_insert(table, connection).values(
+            scope=scope, shard=random.randrange(SHARDS), version=1, changed_at=now)
         connection.execute(statement.on_conflict_do_update(
             index_elements=["scope", "shard"],
             set_={"version": table.c.version + 1, "changed_at": now}))

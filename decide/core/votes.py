@@ -23,7 +23,7 @@ from sqlalchemy import ForeignKey, Integer, PrimaryKeyConstraint, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
-from decide.core.db import commit_unique, locked
+from decide.core.db import commit_unique, locked, upsert_insert
 from decide.core.errors import DomainError
 from decide.extensions import db
 
@@ -72,13 +72,21 @@ class VoteRule:
         return next(choice for choice, value in self.choices.items() if value == stored)
 
 
-def _bump(model: type, item_id: int, deltas: Mapping[str, int]) -> None:
-    """Add `deltas` to counter columns in SQL, never read-modify-write in Python."""
+def _counter_update(model: type, item_id: int, deltas: Mapping[str, int]) -> Any:
+    """UPDATE adding `deltas` to counter columns in SQL (never read-modify-write in Python),
+    or None when nothing moves."""
     changes = {column: getattr(model, column) + delta
                for column, delta in deltas.items() if delta}
-    if changes:
-        db.session.execute(update(model).where(model.id == item_id).values(changes)
-                           .execution_options(synchronize_session=False))
+    if not changes:
+        return None
+    return (update(model).where(model.id == item_id).values(changes)
+            .execution_options(synchronize_session=False))
+
+
+def _bump(model: type, item_id: int, deltas: Mapping[str, int]) -> None:
+    statement = _counter_update(model, item_id, deltas)
+    if statement is not None:
+        db.session.execute(statement)
 
 
 def _bump_city(rule: VoteRule, item_id: int, city_id: int | None, choice: str,
@@ -86,11 +94,7 @@ def _bump_city(rule: VoteRule, item_id: int, city_id: int | None, choice: str,
     if city_id is None or not delta:
         return
     table = VoteCityCount.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values(target_type=rule.target_type, target_id=item_id,
+    statement = upsert_insert(table).values(target_type=rule.target_type, target_id=item_id,
                                      city_id=city_id, choice=choice, count=delta)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["target_type", "target_id", "city_id", "choice"],
@@ -110,15 +114,12 @@ def _bump_and_read(rule: VoteRule, item: Any, deltas: Mapping[str, int]) -> None
     the item as loaded values: the rescore hook and the page then read them without a query."""
     names = sorted(set(rule.counters.values()) | set(rule.new_vote_counters))
     model = rule.item_model
-    changes = {column: getattr(model, column) + delta
-               for column, delta in deltas.items() if delta}
-    if not changes:
+    statement = _counter_update(model, item.id, deltas)
+    if statement is None:
         db.session.refresh(item, attribute_names=names)
         return
     row = db.session.execute(
-        update(model).where(model.id == item.id).values(changes)
-        .returning(*(getattr(model, name) for name in names))
-        .execution_options(synchronize_session=False)).one()
+        statement.returning(*(getattr(model, name) for name in names))).one()
     for name, value in zip(names, row, strict=True):
         set_committed_value(item, name, value)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select
 
+from decide.core.db import upsert_insert
 from decide.core.errors import DomainError
 from decide.core.permissions import can
 from decide.core.targets import get_target
@@ -35,12 +35,7 @@ def followable(user: Any, space: Any, target_type: str, target_id: int) -> Any:
 def _insert_ignoring_duplicates() -> Any:
     """INSERT ... ON CONFLICT DO NOTHING on the engines we support: a concurrent duplicate
     follow is absorbed by the unique key instead of failing the request."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(Follow).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(Follow).on_conflict_do_nothing()
-    return insert(Follow)
+    return upsert_insert(Follow).on_conflict_do_nothing()
 
 
 def add_follower(user: Any, space_id: int, target_type: str, target_id: int) -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, delete, func, literal, literal_column
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 
-from decide.core.db import utcnow
+from decide.core.db import upsert_insert, utcnow
 from decide.extensions import db
 from decide.search.models import SearchDocument
 from decide.search.queries import documents, engine_name
@@ -53,9 +52,7 @@ def index_document(*, space_id: int, target_type: str, target_id: int, locale: s
     if engine_name() == "postgresql":
         values["search_vector"] = _weighted_vector(text_search_config(locale), clean_title,
                                                    clean_body)
-        statement = postgresql.insert(documents).values(values)
-    else:
-        statement = sqlite.insert(documents).values(values)
+    statement = upsert_insert(documents).values(values)
     statement = statement.on_conflict_do_update(
         index_elements=["target_type", "target_id"],
         set_={name: statement.excluded[name] for name in values

@@ -7,9 +7,8 @@ import unicodedata
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from decide.core.db import upsert_insert
 from decide.core.errors import DomainError
 from decide.extensions import db
 from decide.tags.models import Tag, Tagging
@@ -61,9 +60,7 @@ def _find_or_create_tags(space_id: int, wanted: dict[str, str]) -> dict[str, Tag
                for slug, name in wanted.items() if slug not in existing]
     if missing:
         db.session.flush()  # rows pending in the session (the target) go first
-        dialect = db.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        db.session.execute(insert(Tag).values(missing)
+        db.session.execute(upsert_insert(Tag).values(missing)
                            .on_conflict_do_nothing(index_elements=["space_id", "slug"]))
         existing = {tag.slug: tag for tag in db.session.scalars(query)}
     return existing
